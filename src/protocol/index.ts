@@ -1,0 +1,5 @@
+export * from './entities'
+export * from './events'
+export * from './ids'
+export * from './parse'
+export * from './ingest'

@@ -1,0 +1,27 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+
+const stubPort = process.env.STUB_PORT ?? '8081'
+
+export default defineConfig({
+  plugins: [vue()],
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    proxy: {
+      // SSE through Vite's proxy: no buffering, no compression are the stub's own headers.
+      '/api': { target: `http://127.0.0.1:${stubPort}`, changeOrigin: false },
+    },
+  },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+  },
+  test: {
+    include: ['tests/{unit,components,stream}/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 15000,
+    hookTimeout: 15000,
+  },
+})
