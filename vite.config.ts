@@ -6,6 +6,12 @@ const stubPort = process.env.STUB_PORT ?? '8081'
 
 export default defineConfig({
   plugins: [vue()],
+  define: {
+    // The page is Composition API only: dropping Options API support saves about 3 kB gzip of the 40 kB budget.
+    __VUE_OPTIONS_API__: 'false',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+  },
   server: {
     host: '127.0.0.1',
     port: 5173,

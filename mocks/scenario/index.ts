@@ -1,0 +1,7 @@
+export { createSimulator, MAX_CATCH_UP_SIMULATED_MS, MAX_EVENTS_PER_ADVANCE } from './simulator'
+export type { SeededSimulator, SimulatorStats } from './simulator'
+export { SCENARIOS } from './types'
+export type { ScenarioName, SimEvent, SimState, Simulator, SimulatorOptions } from './types'
+export { SCENARIO_CONFIGS } from './scenarios'
+export type { ScenarioConfig } from './scenarios'
+export { MAX_LOG_LINES } from './logs'

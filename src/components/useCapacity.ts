@@ -1,0 +1,39 @@
+import { computed, shallowRef, type ComputedRef } from 'vue'
+import { capacityFor } from '../domain/overflow'
+import type { SlotRem } from './sizes'
+
+export interface BodySize {
+  /** Content height of the column body in px. */
+  height: number
+  /** The root font size in px, which rem sizes scale with. */
+  rem: number
+}
+
+/**
+ * How many items a column shows: all of them off the kiosk (the page scrolls there),
+ * else what its measured body holds.
+ */
+export function useCapacity(
+  count: () => number,
+  slot: SlotRem,
+  fit: () => boolean,
+): { capacity: ComputedRef<number>; onResize: (size: BodySize) => void } {
+  const measured = shallowRef<BodySize | null>(null)
+  const capacity = computed(() => {
+    const size = measured.value
+    if (!fit() || !size) return Number.POSITIVE_INFINITY
+    const px = (rem: number) => rem * size.rem
+    return capacityFor(count(), size.height - px(slot.reserve), {
+      item: px(slot.item),
+      gap: px(slot.gap),
+      summary: px(slot.summary),
+    })
+  })
+  return {
+    capacity,
+    onResize: (size: BodySize) => {
+      const last = measured.value
+      if (!last || last.height !== size.height || last.rem !== size.rem) measured.value = size
+    },
+  }
+}

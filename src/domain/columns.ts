@@ -1,0 +1,193 @@
+import type { Build, Deployment, PullRequest } from '../protocol'
+import { pipelineKey, redSince } from './builds'
+import { blockedOpenPrs, isReadyToMerge } from './pullRequests'
+import { parseTime } from './format'
+
+/** A name filter from the URL (`?repos=`, `?services=`); null means everything. */
+export type NameMatcher = (name: string) => boolean
+
+const time = (iso: string | null | undefined) => parseTime(iso) ?? 0
+
+// ---- builds -------------------------------------------------------------
+
+/** One card of the builds column: the latest build of a repository and branch. */
+export interface PipelineRow {
+  key: string
+  build: Build
+  /** When the pipeline's unbroken red run began (ms), else null. */
+  redSince: number | null
+  /** The most recent update of any build of the pipeline (ms). */
+  activity: number
+}
+
+/** The latest build per pipeline, most recent activity first. */
+export function pipelineRows(builds: Iterable<Build>, repos: NameMatcher | null = null): PipelineRow[] {
+  const groups = new Map<string, Build[]>()
+  for (const build of builds) {
+    if (repos && !repos(build.repo)) continue
+    const key = pipelineKey(build)
+    const group = groups.get(key)
+    if (group) group.push(build)
+    else groups.set(key, [build])
+  }
+  const rows: PipelineRow[] = []
+  for (const [key, group] of groups) {
+    let latest = group[0]!
+    let activity = 0
+    for (const b of group) {
+      if (b.number > latest.number || (b.number === latest.number && time(b.updatedAt) > time(latest.updatedAt))) {
+        latest = b
+      }
+      activity = Math.max(activity, time(b.updatedAt))
+    }
+    rows.push({ key, build: latest, redSince: redSince(group), activity })
+  }
+  return rows.sort((a, b) => b.activity - a.activity || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+}
+
+/** A red pipeline stays on the wall, also while a new build of it runs. */
+export function isRedPipeline(row: PipelineRow): boolean {
+  return row.build.status === 'failed' || row.redSince !== null
+}
+
+const BUILD_LABELS: Record<Build['status'], string> = {
+  passed: 'passing',
+  failed: 'failing',
+  running: 'running',
+  queued: 'queued',
+  canceled: 'canceled',
+}
+
+export function pipelineLabel(row: PipelineRow): string {
+  return BUILD_LABELS[row.build.status]
+}
+
+// ---- pull requests ------------------------------------------------------
+
+/** How long a merged or closed PR stays in view (the store keeps it a little longer). */
+export const CLOSED_PR_SHOWN_MS = 30_000
+
+export interface PullRequestRow {
+  pr: PullRequest
+  ready: boolean
+  /** How many open PRs this one blocks. */
+  blocks: number
+  updated: number
+}
+
+/** Ready first, then blocking (most blocked first), then the most recently updated. */
+export function comparePullRequestRows(a: PullRequestRow, b: PullRequestRow): number {
+  return (
+    Number(b.ready) - Number(a.ready) ||
+    Number(b.blocks > 0) - Number(a.blocks > 0) ||
+    b.blocks - a.blocks ||
+    b.updated - a.updated ||
+    (a.pr.id < b.pr.id ? -1 : a.pr.id > b.pr.id ? 1 : 0)
+  )
+}
+
+export function pullRequestRows(
+  prs: ReadonlyMap<string, PullRequest>,
+  repos: NameMatcher | null = null,
+): PullRequestRow[] {
+  const rows: PullRequestRow[] = []
+  for (const pr of prs.values()) {
+    if (repos && !repos(pr.repo)) continue
+    // Blocking counts every open PR, also those the filter hides: they are still waiting.
+    rows.push({ pr, ready: isReadyToMerge(pr), blocks: blockedOpenPrs(pr, prs).length, updated: time(pr.updatedAt) })
+  }
+  return rows.sort(comparePullRequestRows)
+}
+
+/** Open PRs, and merged or closed ones for a short while after they left. */
+export function shownPullRequests(rows: readonly PullRequestRow[], now: number): PullRequestRow[] {
+  return rows.filter((row) => row.pr.state === 'open' || now - row.updated < CLOSED_PR_SHOWN_MS)
+}
+
+export function isProtectedPullRequest(row: PullRequestRow): boolean {
+  return row.ready || row.blocks > 0
+}
+
+export function pullRequestLabel(row: PullRequestRow): string {
+  const { pr } = row
+  if (pr.state !== 'open') return pr.state
+  if (pr.draft) return 'draft'
+  if (pr.checks === 'failing') return 'failing CI'
+  if (pr.reviewers.some((r) => r.state === 'changes_requested')) return 'changes requested'
+  return 'in review'
+}
+
+// ---- deployments --------------------------------------------------------
+
+const LEADING_ENVIRONMENTS = ['staging', 'production']
+
+export interface DeploymentRow {
+  service: string
+  /** One per environment of the grid, in the grid's order; null where nothing was deployed. */
+  cells: (Deployment | null)[]
+  /** Staging and production run different versions. */
+  drift: boolean
+  updated: number
+}
+
+export interface DeploymentGridModel {
+  environments: string[]
+  rows: DeploymentRow[]
+  /** Deployments held (service x environment), the column's count. */
+  cellCount: number
+}
+
+/** Staging, then production, then any other environment by name. */
+export function orderEnvironments(names: Iterable<string>): string[] {
+  const others = [...new Set(names)].filter((n) => !LEADING_ENVIRONMENTS.includes(n)).sort()
+  return [...LEADING_ENVIRONMENTS, ...others]
+}
+
+/** Services by environment; one row per service, by name, so each team finds its own at the same place. */
+export function deploymentGrid(
+  deployments: Iterable<Deployment>,
+  services: NameMatcher | null = null,
+): DeploymentGridModel {
+  const byService = new Map<string, Map<string, Deployment>>()
+  for (const d of deployments) {
+    if (services && !services(d.service)) continue
+    const envs = byService.get(d.service) ?? new Map<string, Deployment>()
+    const current = envs.get(d.environment)
+    if (!current || time(d.updatedAt) >= time(current.updatedAt)) envs.set(d.environment, d)
+    byService.set(d.service, envs)
+  }
+  if (byService.size === 0) return { environments: [], rows: [], cellCount: 0 }
+  const environments = orderEnvironments([...byService.values()].flatMap((envs) => [...envs.keys()]))
+  let cellCount = 0
+  const rows: DeploymentRow[] = []
+  for (const [service, envs] of byService) {
+    cellCount += envs.size
+    const staging = envs.get('staging')
+    const production = envs.get('production')
+    rows.push({
+      service,
+      cells: environments.map((env) => envs.get(env) ?? null),
+      drift: !!staging && !!production && staging.version !== production.version,
+      updated: Math.max(...[...envs.values()].map((d) => time(d.updatedAt))),
+    })
+  }
+  rows.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0))
+  return { environments, rows, cellCount }
+}
+
+const ALARMING: ReadonlySet<Deployment['status']> = new Set(['failed', 'rolled_back', 'in_progress'])
+
+/** A failed, rolled-back or rolling-out service never gives way to a quiet one. */
+export function isProtectedDeploymentRow(row: DeploymentRow): boolean {
+  return row.cells.some((d) => d !== null && ALARMING.has(d.status))
+}
+
+export function deploymentRowLabel(row: DeploymentRow): string {
+  if (row.cells.some((d) => d?.status === 'queued')) return 'queued'
+  return row.drift ? 'drifted' : 'up to date'
+}
+
+/** The loudest thing on the wall. */
+export function isProductionFailure(d: Deployment): boolean {
+  return d.environment === 'production' && d.status === 'failed'
+}

@@ -1,0 +1,145 @@
+import { defineStore } from 'pinia'
+import { markRaw, ref, shallowRef, watch } from 'vue'
+import type { Build, Deployment, PullRequest, Snapshot, StateEvent } from '../protocol'
+import { applyEvents, emptyBoardState, PRUNE_POLICY, stateFromSnapshot, type BoardState } from '../domain/reducer'
+import { useClockStore } from './clock'
+
+type TimerId = ReturnType<typeof globalThis.setTimeout>
+
+/** Flush delay when there is no animation frame to wait for (Node, hidden tab). */
+export const FALLBACK_FLUSH_MS = 16
+/** A flush happens by then even if the animation frame never comes (tab hidden after scheduling). */
+export const BACKSTOP_FLUSH_MS = 250
+
+function canUseAnimationFrame(): boolean {
+  if (typeof globalThis.requestAnimationFrame !== 'function') return false
+  return typeof document === 'undefined' || document.visibilityState !== 'hidden'
+}
+
+/**
+ * The board's entities. Events are buffered and applied by the pure reducer once per
+ * animation frame; each map is a `shallowRef` replaced whole, holding frozen entities, so
+ * a batch costs one reactive write per kind instead of deep-reactive writes per event.
+ */
+export const useBoardStore = defineStore('board', () => {
+  const builds = shallowRef<ReadonlyMap<string, Build>>(new Map())
+  const pullRequests = shallowRef<ReadonlyMap<string, PullRequest>>(new Map())
+  const deployments = shallowRef<ReadonlyMap<string, Deployment>>(new Map())
+  const lastEventId = ref<string | null>(null)
+  const hydrated = ref(false)
+  /** Events applied since the page started (for diagnostics and benches). */
+  const appliedCount = ref(0)
+
+  let state: BoardState = emptyBoardState()
+  let queue: StateEvent[] = []
+  let frame: number | null = null
+  let timer: TimerId | null = null
+  let backstop: TimerId | null = null
+  const clock = useClockStore()
+
+  function publish(next: BoardState): void {
+    if (next === state) return
+    if (next.builds !== state.builds) builds.value = next.builds
+    if (next.pullRequests !== state.pullRequests) pullRequests.value = next.pullRequests
+    if (next.deployments !== state.deployments) deployments.value = next.deployments
+    state = next
+  }
+
+  function cancelScheduled(): void {
+    if (frame !== null) globalThis.cancelAnimationFrame(frame)
+    if (timer !== null) globalThis.clearTimeout(timer)
+    if (backstop !== null) globalThis.clearTimeout(backstop)
+    frame = timer = backstop = null
+  }
+
+  function schedule(): void {
+    if (frame !== null || timer !== null) return
+    if (canUseAnimationFrame()) {
+      frame = globalThis.requestAnimationFrame(() => flush())
+      backstop = globalThis.setTimeout(() => flush(), BACKSTOP_FLUSH_MS)
+    } else {
+      timer = globalThis.setTimeout(() => flush(), FALLBACK_FLUSH_MS)
+    }
+  }
+
+  /** Applies every queued event now, in one replacement per changed kind. */
+  function flush(): void {
+    cancelScheduled()
+    if (queue.length === 0) return
+    const events = queue
+    queue = []
+    publish(applyEvents(state, events, clock.serverNow()))
+    lastEventId.value = events[events.length - 1]!.id ?? lastEventId.value
+    appliedCount.value += events.length
+  }
+
+  function push(event: StateEvent): void {
+    queue.push(event)
+    if (frame === null && timer === null) schedule()
+  }
+
+  /** Buffers a state event; it is applied with the next flush. */
+  function enqueue(event: StateEvent): void {
+    push(event)
+  }
+
+  /** Buffers several state events, in order. */
+  function enqueueAll(events: readonly StateEvent[]): void {
+    for (const event of events) push(event)
+  }
+
+  /**
+   * The hot path for the stream. Pinia wraps every store function as an action (so
+   * `$onAction` can observe it), which allocates per call and would cost more than applying
+   * the event; the stream buffers through this unwrapped function instead.
+   */
+  const ingest = markRaw({ enqueue: push })
+
+  /**
+   * Replaces the whole state at once. Queued events are older than the snapshot and are
+   * discarded; events enqueued after it are applied on top at the next flush. The maps are
+   * swapped in one write each, so the board never empties and no card blinks.
+   */
+  function applySnapshot(snapshot: Pick<Snapshot, 'builds' | 'pullRequests' | 'deployments'>, id: string | null): void {
+    queue = []
+    cancelScheduled()
+    const next = stateFromSnapshot(snapshot, clock.serverNow())
+    builds.value = next.builds
+    pullRequests.value = next.pullRequests
+    deployments.value = next.deployments
+    state = next
+    lastEventId.value = id
+    hydrated.value = true
+  }
+
+  // Merged and closed pull requests leave by age; on a quiet stream no batch would prune
+  // them, so the page's one clock tick checks whether the prune interval has passed.
+  watch(
+    () => clock.now,
+    (now) => {
+      if (queue.length === 0 && now - state.retention.prunedAt >= PRUNE_POLICY.intervalMs) {
+        publish(applyEvents(state, [], now))
+      }
+    },
+  )
+
+  /** The state as the reducer holds it (maps plus retention marks). */
+  function current(): BoardState {
+    return state
+  }
+
+  return {
+    builds,
+    pullRequests,
+    deployments,
+    lastEventId,
+    hydrated,
+    appliedCount,
+    applySnapshot,
+    enqueue,
+    enqueueAll,
+    ingest,
+    flush,
+    current,
+  }
+})

@@ -1,0 +1,172 @@
+import type { Pinia } from 'pinia'
+import type { LogChunk, Rejection, StreamEvent } from '../protocol'
+import { useBoardStore } from '../stores/board'
+import { useClockStore } from '../stores/clock'
+import { FRAME_TIME_RESOLUTION_MS, useConnectionStore } from '../stores/connection'
+import { createStreamClient, type EventSourceConstructor, type StreamClientOptions } from './eventSource'
+import { createFollows, type FollowTransport } from './follow'
+
+export interface ConnectBoardOptions {
+  url?: string
+  followUrl?: string
+  EventSourceImpl?: EventSourceConstructor
+  fetchImpl?: typeof fetch
+  pinia?: Pinia
+  /** Passed through to the stream client (timers, random, network signals...). */
+  client?: Partial<Omit<StreamClientOptions, 'url' | 'EventSourceImpl' | 'onEvent' | 'onReject' | 'onStatus'>>
+  warn?: (message: string) => void
+}
+
+export type LogHandler = (chunk: LogChunk) => void
+
+/** Callable as `stop()`; also carries the log plumbing for the log panel. */
+export interface BoardConnection {
+  (): void
+  stop(): void
+  /** Follows a build's log from `fromOffset` (default 0); re-followed after every new connection. */
+  follow(buildId: string, fromOffset?: number): Promise<boolean>
+  unfollow(buildId: string): Promise<boolean>
+  /** Subscribes to log events; returns the unsubscribe function. */
+  onLog(handler: LogHandler): () => void
+  /** Opens a fresh connection at once, resuming. */
+  reconnect(): void
+  /** The first log offset not yet received for a followed build. */
+  nextLogOffset(buildId: string): number | undefined
+}
+
+let active: BoardConnection | null = null
+
+/**
+ * Wires the one stream into the stores: snapshot -> board.applySnapshot, state events ->
+ * board.enqueue, hello/heartbeat -> clock and connection, rejections -> connection.dropped.
+ */
+export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection {
+  const board = useBoardStore(options.pinia)
+  const clock = useClockStore(options.pinia)
+  const connection = useConnectionStore(options.pinia)
+  const warn = options.warn ?? ((message: string) => console.warn(message))
+  const logHandlers = new Set<LogHandler>()
+  const warned = new Set<string>()
+
+  const transport: FollowTransport = createFetchTransport(options.followUrl ?? '/api/follow', options.fetchImpl)
+  const follows = createFollows(transport)
+  const ingest = board.ingest
+
+  function onEvent(event: StreamEvent): void {
+    switch (event.type) {
+      case 'build':
+      case 'pull_request':
+      case 'deployment':
+        ingest.enqueue(event)
+        break
+      case 'snapshot':
+        clock.syncServerTime(event.data.serverTime)
+        board.applySnapshot(event.data, event.id)
+        break
+      case 'hello': {
+        connection.recordHello(event.data)
+        const serverTime = (event.data as { serverTime?: unknown }).serverTime
+        if (typeof serverTime === 'string') clock.syncServerTime(serverTime)
+        void follows.connected(event.data.connectionId)
+        break
+      }
+      case 'heartbeat':
+        clock.syncServerTime(event.data.serverTime)
+        break
+      case 'log':
+        follows.received(event.data)
+        for (const handler of logHandlers) handler(event.data)
+        break
+      case 'reconnect':
+        break
+    }
+    recordFrameTimes(event.type === 'build' || event.type === 'pull_request' || event.type === 'deployment')
+  }
+
+  let recordedAt = Number.NEGATIVE_INFINITY
+  // State events can come thousands a second: their times are copied into the store at a
+  // coarse resolution; every other frame is rare and recorded exactly.
+  function recordFrameTimes(isStateEvent: boolean): void {
+    const now = Date.now()
+    if (isStateEvent && now - recordedAt < FRAME_TIME_RESOLUTION_MS) return
+    recordedAt = now
+    const info = client.info()
+    connection.recordFrame(info.lastMessageAt, info.lastDataAt, true)
+  }
+
+  function onReject(rejection: Rejection): void {
+    if (connection.recordRejection(rejection.kind) && !warned.has(rejection.kind)) {
+      warned.add(rejection.kind)
+      warn(`radiator: dropped a ${rejection.type} frame (${rejection.kind}): ${rejection.reason}`)
+    }
+  }
+
+  const client = createStreamClient({
+    ...options.client,
+    url: options.url ?? '/api/stream',
+    EventSourceImpl: options.EventSourceImpl,
+    lastEventId: options.client?.lastEventId ?? board.lastEventId,
+    onEvent,
+    onReject,
+    onStatus: (status, info) => {
+      connection.setStatus(status)
+      connection.recordFrame(info.lastMessageAt, info.lastDataAt, true)
+    },
+  })
+  clock.start()
+
+  const stop = () => {
+    client.close()
+    clock.stop()
+    follows.disconnected()
+    logHandlers.clear()
+    if (active === handle) active = null
+  }
+  const handle: BoardConnection = Object.assign(stop, {
+    stop,
+    follow: (buildId: string, fromOffset = 0) => follows.follow(buildId, fromOffset),
+    unfollow: (buildId: string) => follows.unfollow(buildId),
+    onLog: (handler: LogHandler) => {
+      logHandlers.add(handler)
+      return () => void logHandlers.delete(handler)
+    },
+    reconnect: () => client.reconnect(),
+    nextLogOffset: (buildId: string) => follows.nextOffset(buildId),
+  })
+  active = handle
+  return handle
+}
+
+/** Follows a build's log on the active connection (see `connectBoard`). */
+export function follow(buildId: string, fromOffset = 0): Promise<boolean> {
+  return active ? active.follow(buildId, fromOffset) : Promise.resolve(false)
+}
+
+export function unfollow(buildId: string): Promise<boolean> {
+  return active ? active.unfollow(buildId) : Promise.resolve(false)
+}
+
+/** Subscribes to log events of the active connection. */
+export function onLog(handler: LogHandler): () => void {
+  return active ? active.onLog(handler) : () => {}
+}
+
+export function createFetchTransport(url: string, fetchImpl?: typeof fetch): FollowTransport {
+  const send = async (method: 'POST' | 'DELETE', body: object) => {
+    const doFetch = fetchImpl ?? globalThis.fetch
+    try {
+      const response = await doFetch(url, {
+        method,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      return response.ok
+    } catch {
+      return false
+    }
+  }
+  return {
+    follow: (connectionId, buildId, fromOffset) => send('POST', { connectionId, buildId, fromOffset }),
+    unfollow: (connectionId, buildId) => send('DELETE', { connectionId, buildId }),
+  }
+}

@@ -1,0 +1,59 @@
+import type { LogChunk } from '../protocol'
+
+/** How follow requests reach the server (fetch in the page, a fake in tests). */
+export interface FollowTransport {
+  follow(connectionId: string, buildId: string, fromOffset: number): Promise<boolean>
+  unfollow(connectionId: string, buildId: string): Promise<boolean>
+}
+
+export interface Follows {
+  /** Follows from `fromOffset`; sent now when connected, else at the next hello. True on 2xx. */
+  follow(buildId: string, fromOffset?: number): Promise<boolean>
+  unfollow(buildId: string): Promise<boolean>
+  /** A new connection said hello: every followed build is followed again from its next missing offset. */
+  connected(connectionId: string): Promise<void>
+  disconnected(): void
+  /** Advances the resume offset of a followed build. */
+  received(chunk: LogChunk): void
+  /** The first offset not yet received without a gap, for a followed build. */
+  nextOffset(buildId: string): number | undefined
+  followed(): string[]
+}
+
+/**
+ * The server forgets follows with the connection, so they live here: every new hello
+ * re-follows each build from the first line not yet received (a gap stops the advance,
+ * so the missing lines are asked for again; the log buffer drops what it already holds).
+ */
+export function createFollows(transport: FollowTransport): Follows {
+  const next = new Map<string, number>()
+  let connectionId: string | null = null
+
+  return {
+    follow(buildId, fromOffset = 0) {
+      next.set(buildId, Math.max(0, fromOffset))
+      if (connectionId === null) return Promise.resolve(false)
+      return transport.follow(connectionId, buildId, Math.max(0, fromOffset))
+    },
+    unfollow(buildId) {
+      const had = next.delete(buildId)
+      if (!had || connectionId === null) return Promise.resolve(false)
+      return transport.unfollow(connectionId, buildId)
+    },
+    async connected(id) {
+      if (id === connectionId) return
+      connectionId = id
+      await Promise.all([...next].map(([buildId, offset]) => transport.follow(id, buildId, offset)))
+    },
+    disconnected() {
+      connectionId = null
+    },
+    received(chunk) {
+      const offset = next.get(chunk.buildId)
+      if (offset === undefined || chunk.offset > offset) return
+      next.set(chunk.buildId, Math.max(offset, chunk.offset + chunk.lines.length))
+    },
+    nextOffset: (buildId) => next.get(buildId),
+    followed: () => [...next.keys()],
+  }
+}

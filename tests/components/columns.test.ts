@@ -1,0 +1,142 @@
+// @vitest-environment jsdom
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import BuildsColumn from '../../src/components/BuildsColumn.vue'
+import PullRequestsColumn from '../../src/components/PullRequestsColumn.vue'
+import { BUILD_SLOT, PULL_REQUEST_SLOT } from '../../src/components/sizes'
+import { pipelineRows, pullRequestRows } from '../../src/domain/columns'
+import type { PullRequest } from '../../src/protocol'
+import { MIN, NOW, iso, makeBuild, makePr } from './fixtures'
+
+/** Stands in for the browser's observer: tests say how tall each observed body is. */
+class FakeResizeObserver {
+  static instances: FakeResizeObserver[] = []
+  observed: Element[] = []
+  disconnected = false
+  constructor(private readonly callback: ResizeObserverCallback) {
+    FakeResizeObserver.instances.push(this)
+  }
+  observe(el: Element) {
+    this.observed.push(el)
+  }
+  unobserve() {}
+  disconnect() {
+    this.disconnected = true
+  }
+  resize(height: number) {
+    const entry = { target: this.observed[0]!, contentRect: { height } } as unknown as ResizeObserverEntry
+    this.callback([entry], this as unknown as ResizeObserver)
+  }
+}
+
+const ROOT_PX = 16 // jsdom has no computed root font size; the column falls back to 16 px
+const heightFor = (slots: number, slot = BUILD_SLOT) => (slots * (slot.item + slot.gap) - slot.gap) * ROOT_PX
+
+beforeEach(() => {
+  FakeResizeObserver.instances = []
+  vi.stubGlobal('ResizeObserver', FakeResizeObserver)
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+// 20 green pipelines, newest first, and one red one older than all of them.
+const builds = [
+  ...Array.from({ length: 20 }, (_, i) =>
+    makeBuild({
+      id: `g${i}`,
+      repo: `repo-${i}`,
+      updatedAt: iso(NOW - i * MIN),
+      status: i === 3 ? 'running' : 'passed',
+    }),
+  ),
+  makeBuild({
+    id: 'red',
+    repo: 'legacy',
+    status: 'failed',
+    updatedAt: iso(NOW - 600 * MIN),
+    finishedAt: iso(NOW - 600 * MIN),
+  }),
+]
+
+describe('BuildsColumn', () => {
+  it('shows everything off the kiosk, with no observer', () => {
+    const column = mount(BuildsColumn, { props: { rows: pipelineRows(builds), now: NOW, fit: false } })
+    expect(column.findAll('[data-kind="build"]')).toHaveLength(21)
+    expect(column.find('[data-overflow]').exists()).toBe(false)
+    expect(FakeResizeObserver.instances).toHaveLength(0)
+    expect(column.get('[data-column="builds"]').attributes('data-count')).toBe('21')
+  })
+
+  it('holds what fits on the kiosk, keeps the red build, and says what is not shown', async () => {
+    const column = mount(BuildsColumn, { props: { rows: pipelineRows(builds), now: NOW, fit: true } })
+    expect(FakeResizeObserver.instances).toHaveLength(1)
+    // room for 6 cards, or 5 beside the summary
+    FakeResizeObserver.instances[0]!.resize(heightFor(6))
+    await flushPromises()
+    const ids = column.findAll('[data-kind="build"]').map((card) => card.attributes('data-id'))
+    expect(ids).toEqual(['g0', 'g1', 'g2', 'g3', 'red'])
+    expect(column.get('[data-overflow]').text()).toBe('+16 more: 16 passing')
+    expect(column.get('[data-column="builds"]').attributes('data-count')).toBe('21')
+  })
+
+  it('shows all, with no summary, when all fit', async () => {
+    const rows = pipelineRows(builds.slice(0, 6))
+    const column = mount(BuildsColumn, { props: { rows, now: NOW, fit: true } })
+    FakeResizeObserver.instances[0]!.resize(heightFor(6))
+    await flushPromises()
+    expect(column.findAll('[data-kind="build"]')).toHaveLength(6)
+    expect(column.find('[data-overflow]').exists()).toBe(false)
+  })
+
+  it('follows a resize and stops observing when unmounted', async () => {
+    const column = mount(BuildsColumn, { props: { rows: pipelineRows(builds), now: NOW, fit: true } })
+    const observer = FakeResizeObserver.instances[0]!
+    observer.resize(heightFor(3))
+    await flushPromises()
+    expect(column.findAll('[data-kind="build"]')).toHaveLength(2)
+    observer.resize(heightFor(11))
+    await flushPromises()
+    expect(column.findAll('[data-kind="build"]')).toHaveLength(10)
+    expect(column.get('[data-overflow]').text()).toBe('+11 more: 11 passing')
+    column.unmount()
+    expect(observer.disconnected).toBe(true)
+  })
+
+  it('passes on the log request of a card', async () => {
+    const column = mount(BuildsColumn, { props: { rows: pipelineRows(builds), now: NOW, fit: false } })
+    await column.get('[data-id="red"]').trigger('click')
+    expect(column.emitted('open-log')).toEqual([['red']])
+  })
+
+  it('renders one card per pipeline in list items', () => {
+    const column = mount(BuildsColumn, { props: { rows: pipelineRows(builds), now: NOW, fit: false } })
+    expect(column.findAll('ul.cards > li > [data-kind="build"]')).toHaveLength(21)
+    expect(column.get('.alert').text()).toBe('✕ 1 red')
+  })
+})
+
+describe('PullRequestsColumn', () => {
+  const approved = [
+    { login: 'a', state: 'approved' as const },
+    { login: 'b', state: 'approved' as const },
+  ]
+  const prs: PullRequest[] = [
+    ...Array.from({ length: 10 }, (_, i) => makePr({ id: `p${i}`, number: i, updatedAt: iso(NOW - i * MIN) })),
+    makePr({ id: 'ready', checks: 'passing', reviewers: approved, updatedAt: iso(NOW - 900 * MIN) }),
+    makePr({ id: 'blocker', blocks: ['p9'], updatedAt: iso(NOW - 800 * MIN) }),
+  ]
+  const rows = pullRequestRows(new Map(prs.map((pr) => [pr.id, pr])))
+
+  it('never hides a ready or a blocking PR', async () => {
+    const column = mount(PullRequestsColumn, { props: { rows, now: NOW, fit: true } })
+    FakeResizeObserver.instances[0]!.resize(heightFor(5, PULL_REQUEST_SLOT))
+    await flushPromises()
+    const cards = column.findAll('[data-kind="pull-request"]')
+    expect(cards.map((c) => c.attributes('data-id'))).toEqual(['ready', 'blocker', 'p0', 'p1'])
+    expect(cards[0]!.attributes('data-ready')).toBe('true')
+    expect(cards[1]!.attributes('data-blocking')).toBe('true')
+    expect(column.get('[data-overflow]').text()).toBe('+8 more: 8 in review')
+    expect(column.get('[data-column="pull-requests"]').attributes('data-count')).toBe('12')
+  })
+})
