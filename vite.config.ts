@@ -7,7 +7,7 @@ const stubPort = process.env.STUB_PORT ?? '8081'
 export default defineConfig({
   plugins: [vue()],
   define: {
-    // The page is Composition API only: dropping Options API support saves about 3 kB gzip of the 40 kB budget.
+    // The page is Composition API only: without Options API support Vue is about 1.8 kB gzip smaller (40 kB budget).
     __VUE_OPTIONS_API__: 'false',
     __VUE_PROD_DEVTOOLS__: 'false',
     __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
@@ -23,6 +23,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: false,
+    // One entry chunk and es2022 browsers: the modulepreload polyfill would be 0.3 kB gzip of dead weight.
+    modulePreload: { polyfill: false },
   },
   test: {
     include: ['tests/{unit,components,stream}/**/*.test.ts'],

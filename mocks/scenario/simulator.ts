@@ -36,6 +36,20 @@ export interface SeededSimulator extends Simulator {
   stats(): SimulatorStats
 }
 
+/** What the dev controls (controls.ts) act on; not part of the Simulator contract. */
+export interface SimulatorInternals {
+  world: World
+  /** Moves the clock on by `ms` with nothing happening: everything pending is postponed. */
+  skip(ms: number): void
+}
+
+const INTERNALS = new WeakMap<Simulator, SimulatorInternals>()
+
+/** The world behind a simulator made by createSimulator, or undefined for any other Simulator. */
+export function simulatorInternals(sim: Simulator): SimulatorInternals | undefined {
+  return INTERNALS.get(sim)
+}
+
 function checkOptions(opts: SimulatorOptions): void {
   if (!Number.isFinite(opts.speed) || opts.speed <= 0)
     throw new RangeError(`speed must be a positive number, got ${opts.speed}`)
@@ -79,7 +93,7 @@ export function createSimulator(opts: SimulatorOptions): SeededSimulator {
     world.now += ms
   }
 
-  return {
+  const sim: SeededSimulator = {
     state(): SimState {
       return {
         builds: retainBuilds(world.builds.values()),
@@ -128,4 +142,6 @@ export function createSimulator(opts: SimulatorOptions): SeededSimulator {
       }
     },
   }
+  INTERNALS.set(sim, { world, skip })
+  return sim
 }

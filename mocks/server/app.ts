@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Simulator } from '../scenario/types'
+import { handleFaults } from './faults'
 import { handleFollow, handleUnfollow } from './follow'
 import { sendError, sendJson } from './http'
 import { EventHub, type HubOptions } from './hub'
@@ -125,6 +126,10 @@ export function createStubServer(settings: Settings, options: StubOptions = {}):
         version: serverVersion(),
       })
     }
+    // The fault endpoint sits before the 503 switch, so a drill can also switch it off.
+    if (settings.faults && path.startsWith('/api/faults/')) {
+      return handleFaults(req, res, url, { hub, registry, setUnavailable: (ms) => stub.setUnavailable(ms) })
+    }
     if (path.startsWith('/api/') && now() < unavailableUntil) {
       const retryAfter = String(Math.max(1, Math.ceil((unavailableUntil - now()) / 1000)))
       return sendError(res, 503, 'service unavailable (fault switch)', { 'Retry-After': retryAfter })
@@ -157,7 +162,7 @@ export function createStubServer(settings: Settings, options: StubOptions = {}):
   server.requestTimeout = 0
   server.headersTimeout = 30_000
 
-  return {
+  const stub: StubServer = {
     server,
     hub,
     registry,
@@ -203,4 +208,5 @@ export function createStubServer(settings: Settings, options: StubOptions = {}):
       registry.endAll(reason)
     },
   }
+  return stub
 }

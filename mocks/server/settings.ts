@@ -23,6 +23,8 @@ export interface Settings {
   /** Empty = same origin only (no CORS headers). */
   corsOrigins: string[]
   staticDir: string
+  /** Test-only fault control endpoint (`/api/faults`); never on in production. */
+  faults: boolean
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -42,6 +44,7 @@ export const DEFAULT_SETTINGS: Settings = {
   ingestToken: null,
   corsOrigins: [],
   staticDir: 'dist',
+  faults: false,
 }
 
 export class SettingsError extends Error {
@@ -110,6 +113,13 @@ export function loadSettings(env: Env = process.env): Settings {
 
   const ingestToken = read('INGEST_TOKEN') ?? null
 
+  const faultsRaw = read('FAULTS')
+  let faults = DEFAULT_SETTINGS.faults
+  if (faultsRaw !== undefined) {
+    if (faultsRaw === '1' || faultsRaw === '0') faults = faultsRaw === '1'
+    else problems.push(`FAULTS=${JSON.stringify(faultsRaw)}: must be 1 (fault control endpoint on) or 0`)
+  }
+
   const settings: Settings = {
     port: int('PORT', DEFAULT_SETTINGS.port, 0, 65535),
     host,
@@ -127,6 +137,7 @@ export function loadSettings(env: Env = process.env): Settings {
     ingestToken,
     corsOrigins,
     staticDir: read('STATIC_DIR') ?? DEFAULT_SETTINGS.staticDir,
+    faults,
   }
   if (settings.recycleMs > 0 && settings.recycleMs < 100) {
     problems.push(`RECYCLE_MS=${settings.recycleMs}: must be 0 (never) or at least 100`)

@@ -36,6 +36,11 @@ export class ConnectionRegistry {
     return this.connections.size
   }
 
+  /** Every open connection (a copy, so callers may end them while iterating). */
+  all(): StreamConnection[] {
+    return [...this.connections.values()]
+  }
+
   /** Ends every stream with a `reconnect` event (shutdown, fault drills). */
   endAll(reason: string): void {
     for (const connection of [...this.connections.values()]) connection.end(reason)
@@ -156,6 +161,14 @@ export class StreamConnection implements HubSubscriber {
     if (this.closed) return
     this.res.end(encodeJsonFrame('reconnect', { reason }))
     this.cleanup()
+  }
+
+  /** Fault drill: writes `partial` (half a frame, no event boundary) and drops the socket. */
+  cutMidFrame(partial: string): void {
+    if (this.closed) return
+    this.res.write(partial, () => this.destroy())
+    // Should the write never complete (client not reading), the cut still happens.
+    setTimeout(() => this.destroy(), 50).unref()
   }
 
   /** Cuts the connection off without a goodbye (a client that stopped reading). */

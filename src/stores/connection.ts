@@ -22,9 +22,12 @@ export const useConnectionStore = defineStore('connection', () => {
   const serverVersion = ref<string | null>(null)
   const history = ref<StatusChange[]>([])
   const dropped = ref<Record<string, number>>({})
+  /** The board came from local storage and no stream has confirmed it yet (instant start). */
+  const restored = ref(false)
   const isLive = computed(() => status.value === 'live')
 
   function setStatus(next: ConnectionStatus, at = Date.now()): void {
+    if (next === 'live') restored.value = false
     if (next === status.value && history.value.length > 0) return
     status.value = next
     history.value = [...history.value, { status: next, at }].slice(-STATUS_HISTORY_LENGTH)
@@ -52,6 +55,13 @@ export const useConnectionStore = defineStore('connection', () => {
     }
   }
 
+  /** The board was restored from local storage, current as of `dataAt` (local ms). */
+  function markRestored(dataAt: number, heartbeat: number): void {
+    restored.value = true
+    lastDataAt.value = dataAt
+    heartbeatMs.value = heartbeat
+  }
+
   /** Counts a rejected frame; true the first time this kind is seen (the caller logs once). */
   function recordRejection(kind: RejectKind | string): boolean {
     const first = !(kind in dropped.value)
@@ -68,10 +78,12 @@ export const useConnectionStore = defineStore('connection', () => {
     serverVersion,
     history,
     dropped,
+    restored,
     isLive,
     setStatus,
     recordHello,
     recordFrame,
     recordRejection,
+    markRestored,
   }
 })

@@ -49,6 +49,8 @@ export interface StreamClientOptions {
   backoffCapMs?: number
   /** Resume point to start from, if the page already holds state. */
   lastEventId?: string | null
+  /** Local ms when the state the page already holds was last known current (instant start). */
+  lastDataAt?: number | null
   random?: () => number
   now?: () => number
   setTimeout?: (fn: () => void, ms: number) => TimerId
@@ -111,7 +113,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
   let lastMessageAt: number | null = null
   /** Local ms of the last frame on the current connection, or of its opening. */
   let lastActivityAt = 0
-  let lastDataAt: number | null = null
+  let lastDataAt: number | null = options.lastDataAt ?? null
   let status: ConnectionStatus | null = null
   let watchdog: TimerId | null = null
   let backoff: TimerId | null = null

@@ -20,15 +20,17 @@ test('the served page fills the three columns from the simulator and goes live',
   await expect(page.locator('[data-kind="deployment"]').first()).toBeVisible()
 
   // Live, not a one-off render: the simulator's next events change what the page holds.
-  const before = await page.locator('[data-kind]').evaluateAll((cards) =>
-    cards.map((c) => `${c.getAttribute('data-id')}:${c.getAttribute('data-status')}`).join('|'),
-  )
+  const before = await page
+    .locator('[data-kind]')
+    .evaluateAll((cards) => cards.map((c) => `${c.getAttribute('data-id')}:${c.getAttribute('data-status')}`).join('|'))
   await expect
     .poll(
       () =>
         page
           .locator('[data-kind]')
-          .evaluateAll((cards) => cards.map((c) => `${c.getAttribute('data-id')}:${c.getAttribute('data-status')}`).join('|')),
+          .evaluateAll((cards) =>
+            cards.map((c) => `${c.getAttribute('data-id')}:${c.getAttribute('data-status')}`).join('|'),
+          ),
       { timeout: 20_000 },
     )
     .not.toBe(before)

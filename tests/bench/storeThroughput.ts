@@ -1,0 +1,123 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { computed, reactive } from 'vue'
+import { freezeEntity } from '../../src/domain/reducer'
+import { parseFrame, type StateEvent } from '../../src/protocol'
+import { useBoardStore } from '../../src/stores/board'
+import { generatePool, type EventPool } from './lib/eventPool'
+import { metric, type Bench } from './lib/metrics'
+
+// Store throughput in Node: events applied per second through the store's hot path
+// (ingest.enqueue, one flush per "frame" of events), and the same with parsing (JSON plus
+// schema) in front of it, for the simulator's realistic mix. Deep-reactive writes per
+// event are measured beside it, as the design says they would be about 40 times slower.
+
+/** Events per flush: one animation frame's worth at 60 frames/s and 60,000 events/s. */
+export const FRAME_BATCH = 1000
+/** One frame's worth at 6,000 events/s, about the page's 5,000 events/s burst. */
+export const SMALL_BATCH = 100
+
+function freshStore(pool: EventPool) {
+  setActivePinia(createPinia())
+  const board = useBoardStore()
+  board.applySnapshot(JSON.parse(pool.snapshotJson), 'bench-0')
+  return board
+}
+
+function parsedEvents(pool: EventPool): StateEvent[] {
+  return pool.events.map((e) => ({ type: e.type, data: JSON.parse(e.data), id: e.id }) as StateEvent)
+}
+
+/** Store only: events already decoded, as the stream client hands them over. */
+export function applyRate(pool: EventPool, batch: number): number {
+  const board = freshStore(pool)
+  const events = parsedEvents(pool)
+  const { enqueue } = board.ingest
+  const started = performance.now()
+  for (let i = 0; i < events.length; i++) {
+    enqueue(events[i]!)
+    if ((i + 1) % batch === 0) board.flush()
+  }
+  board.flush()
+  const seconds = (performance.now() - started) / 1000
+  if (board.appliedCount !== events.length) throw new Error(`applied ${board.appliedCount} of ${events.length}`)
+  return events.length / seconds
+}
+
+/** Parse (JSON + schema), freeze and apply: the page's whole per-event path after the EventSource. */
+export function parseAndApplyRate(pool: EventPool, batch: number): number {
+  const board = freshStore(pool)
+  const { enqueue } = board.ingest
+  const started = performance.now()
+  for (let i = 0; i < pool.events.length; i++) {
+    const frame = pool.events[i]!
+    const result = parseFrame(frame.type, frame.data, frame.id)
+    if (!result.ok) throw new Error(result.reason)
+    freezeEntity(result.event.data)
+    enqueue(result.event as StateEvent)
+    if ((i + 1) % batch === 0) board.flush()
+  }
+  board.flush()
+  return pool.events.length / ((performance.now() - started) / 1000)
+}
+
+/** The design's counter-example: a deep-reactive map written per event, read per frame by a view. */
+export function deepReactiveRate(pool: EventPool, batch: number): number {
+  const state = reactive({ builds: new Map(), pullRequests: new Map(), deployments: new Map() })
+  const key = { build: 'builds', pull_request: 'pullRequests', deployment: 'deployments' } as const
+  const snapshot = JSON.parse(pool.snapshotJson) as { builds: { id: string }[] }
+  for (const b of snapshot.builds) state.builds.set(b.id, b)
+  // What a column does: read every entity's status once per frame.
+  const failing = computed(() => [...state.builds.values()].filter((b) => b.status === 'failed').length)
+  const events = parsedEvents(pool)
+  const started = performance.now()
+  let sink = 0
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!
+    const map = state[key[event.type]]
+    const held = map.get(event.data.id)
+    if (held) Object.assign(held, event.data)
+    else map.set(event.data.id, event.data)
+    if ((i + 1) % batch === 0) sink += failing.value
+  }
+  sink += failing.value
+  if (sink < 0) throw new Error('unreachable')
+  return events.length / ((performance.now() - started) / 1000)
+}
+
+export const storeThroughputBench: Bench = {
+  name: 'store',
+  async run(ctx) {
+    const count = ctx.quick ? 50_000 : 200_000
+    const runs = ctx.quick ? 3 : 5
+    const pool = generatePool(count)
+    ctx.log(`store: ${count} events, mix ${JSON.stringify(pool.mix)}`)
+    // Warm up the JIT on each path before timing it.
+    applyRate(pool, FRAME_BATCH)
+    parseAndApplyRate(pool, FRAME_BATCH)
+    const apply: number[] = []
+    const applySmall: number[] = []
+    const parse: number[] = []
+    const deep: number[] = []
+    for (let r = 0; r < runs; r++) {
+      apply.push(applyRate(pool, FRAME_BATCH))
+      applySmall.push(applyRate(pool, SMALL_BATCH))
+      parse.push(parseAndApplyRate(pool, FRAME_BATCH))
+      deep.push(deepReactiveRate(pool, FRAME_BATCH))
+    }
+    const ratio = apply.map((a, i) => a / deep[i]!)
+    return [
+      metric('store.apply', `store: apply, ${FRAME_BATCH} events per flush`, 'events/s', { op: '>=', limit: 2_000_000 }, apply),
+      metric('store.apply.small', `store: apply, ${SMALL_BATCH} events per flush`, 'events/s', null, applySmall),
+      metric(
+        'store.parseApply',
+        'store: parse+schema+apply',
+        'events/s',
+        null,
+        parse,
+        'JSON.parse and the valibot schema cost more than the store; see docs/performance.md',
+      ),
+      metric('store.deepReactive', 'store: deep-reactive writes (counter-example)', 'events/s', null, deep),
+      metric('store.ratio', 'store: batched shallowRef vs deep-reactive', 'x', null, ratio),
+    ]
+  },
+}

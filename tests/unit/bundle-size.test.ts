@@ -1,0 +1,32 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { buildAndMeasure, initialAssets, INITIAL_GZIP_BUDGET_BYTES } from '../bench/bundleSize'
+
+// Guards DESIGN.md's budget: the JS and CSS the page loads first stay within 40 kB gzip.
+
+describe('initial bundle size', () => {
+  let outDir: string | null = null
+  afterAll(async () => {
+    if (outDir) await rm(outDir, { recursive: true, force: true })
+  })
+
+  it('reads the assets index.html loads first, not lazy chunks', () => {
+    const html =
+      '<script type="module" crossorigin src="/assets/index-a.js"></script>' +
+      '<link rel="modulepreload" crossorigin href="/assets/vendor-b.js">' +
+      '<link rel="stylesheet" crossorigin href="/assets/index-c.css">' +
+      '<link rel="icon" href="/favicon.svg">'
+    expect(initialAssets(html)).toEqual(['assets/index-a.js', 'assets/vendor-b.js', 'assets/index-c.css'])
+  })
+
+  it('keeps initial JS+CSS within the gzip budget', { timeout: 120_000 }, async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'radiator-bundle-'))
+    const size = await buildAndMeasure(outDir)
+    expect(size.jsGzip).toBeGreaterThan(0)
+    expect(size.cssGzip).toBeGreaterThan(0)
+    const detail = size.assets.map((a) => `${a.file}: ${a.gzip} B`).join(', ')
+    expect(size.totalGzip, `initial JS+CSS gzip (${detail})`).toBeLessThanOrEqual(INITIAL_GZIP_BUDGET_BYTES)
+  })
+})
