@@ -4,8 +4,13 @@ import vue from '@vitejs/plugin-vue'
 
 const stubPort = process.env.STUB_PORT ?? '8081'
 
-export default defineConfig({
+// `--mode mock` (npm run dev:mock): MSW's worker answers /api from the in-page simulator, so
+// there is no proxy, and the worker file comes from a folder only this mode serves.
+export default defineConfig(({ mode }) => ({
   plugins: [vue()],
+  publicDir: mode === 'mock' ? 'dev-mock-public' : 'public',
+  // Found only behind the dynamic import: bundled up front, or Vite reloads the page on first use.
+  optimizeDeps: mode === 'mock' ? { include: ['msw', 'msw/browser'] } : {},
   define: {
     // The page is Composition API only: without Options API support Vue is about 1.8 kB gzip smaller (40 kB budget).
     __VUE_OPTIONS_API__: 'false',
@@ -15,10 +20,13 @@ export default defineConfig({
   server: {
     host: '127.0.0.1',
     port: 5173,
-    proxy: {
-      // SSE through Vite's proxy: no buffering, no compression are the stub's own headers.
-      '/api': { target: `http://127.0.0.1:${stubPort}`, changeOrigin: false },
-    },
+    proxy:
+      mode === 'mock'
+        ? undefined
+        : {
+            // SSE through Vite's proxy: no buffering, no compression are the stub's own headers.
+            '/api': { target: `http://127.0.0.1:${stubPort}`, changeOrigin: false },
+          },
   },
   build: {
     target: 'es2022',
@@ -32,4 +40,4 @@ export default defineConfig({
     testTimeout: 15000,
     hookTimeout: 15000,
   },
-})
+}))

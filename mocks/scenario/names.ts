@@ -89,6 +89,25 @@ export const SERVICES = [
   'recommendations',
   'media',
   'webhooks',
+  // More than a wall holds: the busy scenario uses them to overflow the deployments column.
+  'ledger',
+  'pricing',
+  'shipping',
+  'returns',
+  'reviews',
+  'catalog',
+  'fraud',
+  'tax',
+  'loyalty',
+  'support-desk',
+  'reporting',
+  'exports',
+  'identity',
+  'mailer',
+  'scheduler',
+  'geo',
+  'feature-flags',
+  'audit-log',
 ] as const
 
 export const COMMIT_TYPES = ['fix', 'feat', 'chore', 'refactor', 'perf', 'test', 'docs', 'build', 'ci'] as const

@@ -95,7 +95,7 @@ export const SCENARIO_CONFIGS: Record<ScenarioName, ScenarioConfig> = {
   busy: {
     ...NORMAL,
     name: 'busy',
-    services: 12,
+    services: 30,
     runningAtStart: 22,
     queuedAtStart: 6,
     openPrsAtStart: [44, 52],

@@ -89,11 +89,12 @@ export class World {
   /** Runs `fn` as a Poisson process with `perMinute` arrivals per minute at speed 1. */
   every(perMinute: number, fn: () => void): void {
     if (!(perMinute > 0)) return
-    const mean = 60_000 / perMinute / this.opts.speed
+    // The mean is read per arrival, so a speed change (dev controls) applies from the next one.
+    const mean = () => 60_000 / perMinute / this.opts.speed
     const tick = () => {
       fn()
-      this.after(this.rng.exp(mean), tick)
+      this.after(this.rng.exp(mean()), tick)
     }
-    this.after(this.rng.exp(mean), tick)
+    this.after(this.rng.exp(mean()), tick)
   }
 }

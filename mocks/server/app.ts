@@ -5,11 +5,13 @@ import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Simulator } from '../scenario/types'
+import { controlSimulator } from '../scenario/controls'
+import { createStubDevHost, DEV_PATH, handleControl, type DevHost } from './control'
 import { handleFaults } from './faults'
 import { handleFollow, handleUnfollow } from './follow'
 import { sendError, sendJson } from './http'
 import { EventHub, type HubOptions } from './hub'
-import { handleIngest } from './ingest'
+import { handleIngest, tokenMatches } from './ingest'
 import type { Settings } from './settings'
 import { startSimDriver, type SimDriver } from './simDriver'
 import { ConnectionRegistry, handleStream, type StreamContext } from './sse'
@@ -89,18 +91,22 @@ function applyCors(req: IncomingMessage, res: ServerResponse, origins: readonly 
 export function createStubServer(settings: Settings, options: StubOptions = {}): StubServer {
   const now = options.now ?? Date.now
   const startedAt = now()
-  const hub = new EventHub({
-    replayWindowMs: settings.replayWindowMs,
-    replayMaxEvents: settings.replayMaxEvents,
-    now,
-    ...options.hub,
-  })
+  const newHub = () =>
+    new EventHub({
+      replayWindowMs: settings.replayWindowMs,
+      replayMaxEvents: settings.replayMaxEvents,
+      now,
+      ...options.hub,
+    })
+  let hub = newHub()
   const registry = new ConnectionRegistry()
   const timers = new TimerCounter()
   const serverVersion = versionReader(settings.staticDir)
   const ctx: StreamContext = { hub, settings, registry, timers, serverVersion, now }
   let unavailableUntil = 0
   let driver: SimDriver | null = null
+  /** The dev panel's controls: only while the simulator runs (never with SIM=0). */
+  let devHost: DevHost | null = null
   let pruneTimer: NodeJS.Timeout | null = null
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -138,6 +144,10 @@ export function createStubServer(settings: Settings, options: StubOptions = {}):
       if (req.method !== 'GET') return sendError(res, 405, `method ${req.method} not allowed`, { Allow: 'GET' })
       return void handleStream(req, res, url, ctx)
     }
+    if (path.startsWith(DEV_PATH)) {
+      const token = settings.ingestToken
+      return handleControl(req, res, path, devHost, (header) => token === null || tokenMatches(header, token))
+    }
     if (path === '/api/follow') {
       if (req.method === 'POST') return handleFollow(req, res, hub, registry)
       if (req.method === 'DELETE') return handleUnfollow(req, res, url, registry)
@@ -162,9 +172,40 @@ export function createStubServer(settings: Settings, options: StubOptions = {}):
   server.requestTimeout = 0
   server.headersTimeout = 30_000
 
+  function startSimulation(simulator: Simulator): void {
+    let controlled
+    try {
+      controlled = controlSimulator(simulator)
+    } catch {
+      // Not made by createSimulator (a test's fake): it runs, without dev controls.
+      driver = startSimDriver(hub, simulator, now, options.simTickMs ?? 100)
+      return
+    }
+    driver = startSimDriver(hub, controlled, now, options.simTickMs ?? 100)
+    devHost = createStubDevHost({
+      simulator: controlled,
+      scenario: settings.simScenario,
+      seed: settings.simSeed,
+      repos: settings.simRepos,
+      now,
+      hub: () => hub,
+      connections: () => registry.all(),
+      connectionCount: () => registry.size,
+      restart(next) {
+        driver?.stop()
+        registry.endAll('scenario')
+        hub = newHub()
+        ctx.hub = hub
+        driver = startSimDriver(hub, next, now, options.simTickMs ?? 100)
+      },
+    })
+  }
+
   const stub: StubServer = {
     server,
-    hub,
+    get hub() {
+      return hub
+    },
     registry,
     timers,
     listen() {
@@ -172,7 +213,7 @@ export function createStubServer(settings: Settings, options: StubOptions = {}):
         server.once('error', reject)
         server.listen(settings.port, settings.host, () => {
           server.off('error', reject)
-          if (options.simulator) driver = startSimDriver(hub, options.simulator, now, options.simTickMs ?? 100)
+          if (options.simulator) startSimulation(options.simulator)
           // Retention also runs when nothing is published, so merged PRs leave the snapshot on time.
           pruneTimer = setInterval(() => hub.prune(), 1000)
           pruneTimer.unref()

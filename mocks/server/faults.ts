@@ -13,11 +13,15 @@ export interface FaultTarget {
   setUnavailable(ms: number): void
 }
 
-/** Frames no parser can decode, or that name no known event. None carries an id. */
+/**
+ * Frames no parser can decode, or that name no known event. None carries an id. A browser
+ * never hands a page an event name nobody listens to, so `no_such_event` is silently dropped
+ * by the EventSource itself; an unnamed frame arrives as `message`, an unknown type.
+ */
 export const MALFORMED_FRAMES: readonly string[] = [
   'event: build\ndata: {"id":"b-truncated","repo":\n\n',
   'event: no_such_event\ndata: {}\n\n',
-  'data: a frame without an event name\n\n',
+  'data: {"note":"a frame without an event name"}\n\n',
   'event: pull_request\ndata: not json at all\n\n',
 ]
 

@@ -66,14 +66,19 @@ export const useLogStore = defineStore('log', () => {
     }
   }
 
-  /** Applies every queued chunk now, joining contiguous chunks so the buffer is copied once per run. */
-  function flush(): void {
-    cancelScheduled()
+  /**
+   * Lines applied to the buffer but not yet published: a flood that outruns the frames is
+   * folded in here (bounded by maxLines), and the view renders once, at the next frame.
+   */
+  let staged: LogBuffer | null = null
+
+  /** Applies the queued chunks, joining contiguous ones so the buffer is copied once per run. */
+  function applyPending(): void {
     if (pending.length === 0) return
     const chunks = pending
     pending = []
     pendingLines = 0
-    let next = buffer.value
+    let next = staged ?? buffer.value
     let runOffset = chunks[0]!.offset
     let run: string[] = []
     for (const chunk of chunks) {
@@ -84,8 +89,15 @@ export const useLogStore = defineStore('log', () => {
       }
       for (const line of chunk.lines) run.push(line)
     }
-    next = appendLog(next, runOffset, run).buffer
-    if (next !== buffer.value) buffer.value = next
+    staged = appendLog(next, runOffset, run).buffer
+  }
+
+  /** Applies everything queued and publishes it to the view (once per animation frame). */
+  function flush(): void {
+    cancelScheduled()
+    applyPending()
+    if (staged !== null && staged !== buffer.value) buffer.value = staged
+    staged = null
   }
 
   // Not an action: the stream calls it per event, and Pinia's action wrapper would cost more than the push.
@@ -93,9 +105,10 @@ export const useLogStore = defineStore('log', () => {
     if (chunk.buildId !== buildId.value || chunk.lines.length === 0) return
     pending.push(chunk)
     pendingLines += chunk.lines.length
-    // Memory stays bounded even when frames do not come (a hidden tab under a flood).
-    if (pendingLines > maxLines.value) flush()
-    else schedule()
+    // Memory stays bounded when frames do not come (a busy or hidden tab under a flood),
+    // without rendering from inside the stream's event task.
+    if (pendingLines > maxLines.value) applyPending()
+    schedule()
   }
 
   /** Follows `id` from its first line, after letting go of the build followed before. */
@@ -119,6 +132,7 @@ export const useLogStore = defineStore('log', () => {
     cancelScheduled()
     pending = []
     pendingLines = 0
+    staged = null
     buildId.value = null
     accepted.value = false
     buffer.value = createLogBuffer({ maxLines: maxLines.value })

@@ -1,10 +1,19 @@
 import type { Pinia } from 'pinia'
+import { watch } from 'vue'
 import type { LogChunk, Rejection, StreamEvent } from '../protocol'
 import { useBoardStore } from '../stores/board'
 import { useClockStore } from '../stores/clock'
 import { FRAME_TIME_RESOLUTION_MS, useConnectionStore } from '../stores/connection'
 import { createStreamClient, type EventSourceConstructor, type StreamClientOptions } from './eventSource'
 import { createFollows, type FollowTransport } from './follow'
+import {
+  browserStorage,
+  createBoardPersistence,
+  loadSavedBoard,
+  type BoardPersistence,
+  type SavedBoard,
+} from './persist'
+import { createSelfUpdate, type SelfUpdate, type SelfUpdateOptions } from './selfUpdate'
 
 export interface ConnectBoardOptions {
   url?: string
@@ -15,6 +24,10 @@ export interface ConnectBoardOptions {
   /** Passed through to the stream client (timers, random, network signals...). */
   client?: Partial<Omit<StreamClientOptions, 'url' | 'EventSourceImpl' | 'onEvent' | 'onReject' | 'onStatus'>>
   warn?: (message: string) => void
+  /** Instant start: restore the last board from this storage and keep saving it (off by default). */
+  persist?: { storage?: Storage | null; intervalMs?: number }
+  /** Reload the page when a hello names a new release (off by default). */
+  selfUpdate?: SelfUpdateOptions
 }
 
 export type LogHandler = (chunk: LogChunk) => void
@@ -51,6 +64,18 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
   const transport: FollowTransport = createFetchTransport(options.followUrl ?? '/api/follow', options.fetchImpl)
   const follows = createFollows(transport)
   const ingest = board.ingest
+  const restored = options.persist ? restoreBoard(options.persist.storage ?? browserStorage()) : null
+  const selfUpdate: SelfUpdate | null = options.selfUpdate ? createSelfUpdate(options.selfUpdate) : null
+
+  function restoreBoard(storage: Storage | null): { storage: Storage; saved: SavedBoard | null } | null {
+    if (!storage) return null
+    const saved = loadSavedBoard(storage)
+    if (saved) {
+      board.applySnapshot(saved, saved.lastEventId)
+      connection.markRestored(saved.dataAt, saved.heartbeatMs)
+    }
+    return { storage, saved }
+  }
 
   function onEvent(event: StreamEvent): void {
     switch (event.type) {
@@ -65,6 +90,7 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
         break
       case 'hello': {
         connection.recordHello(event.data)
+        selfUpdate?.observeVersion(event.data.serverVersion)
         const serverTime = (event.data as { serverTime?: unknown }).serverTime
         if (typeof serverTime === 'string') clock.syncServerTime(serverTime)
         void follows.connected(event.data.connectionId)
@@ -80,7 +106,10 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
       case 'reconnect':
         break
     }
-    recordFrameTimes(event.type === 'build' || event.type === 'pull_request' || event.type === 'deployment')
+    // A followed log can flood too: its times are recorded coarsely, like state events.
+    recordFrameTimes(
+      event.type === 'build' || event.type === 'pull_request' || event.type === 'deployment' || event.type === 'log',
+    )
   }
 
   let recordedAt = Number.NEGATIVE_INFINITY
@@ -106,6 +135,8 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
     url: options.url ?? '/api/stream',
     EventSourceImpl: options.EventSourceImpl,
     lastEventId: options.client?.lastEventId ?? board.lastEventId,
+    lastDataAt: options.client?.lastDataAt ?? restored?.saved?.dataAt ?? null,
+    heartbeatFallbackMs: options.client?.heartbeatFallbackMs ?? restored?.saved?.heartbeatMs,
     onEvent,
     onReject,
     onStatus: (status, info) => {
@@ -114,8 +145,43 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
     },
   })
   clock.start()
+  const persistence = restored ? startPersistence(restored.storage, options.persist?.intervalMs) : null
+
+  // Only a board the stream confirmed (live) is saved, with its resume id, as of now.
+  function startPersistence(storage: Storage, intervalMs?: number): { saver: BoardPersistence; stop: () => void } {
+    const saver = createBoardPersistence({
+      storage,
+      intervalMs,
+      read: () => {
+        if (connection.status !== 'live') return null
+        const state = board.current()
+        return {
+          builds: [...state.builds.values()],
+          pullRequests: [...state.pullRequests.values()],
+          deployments: [...state.deployments.values()],
+          lastEventId: board.lastEventId,
+          dataAt: Date.now(),
+          heartbeatMs: connection.heartbeatMs,
+        }
+      },
+    })
+    const stopWatch = watch(
+      [() => board.builds, () => board.pullRequests, () => board.deployments, () => connection.status],
+      () => saver.changed(),
+    )
+    return {
+      saver,
+      stop: () => {
+        stopWatch()
+        saver.stop()
+      },
+    }
+  }
 
   const stop = () => {
+    persistence?.saver.flush()
+    persistence?.stop()
+    selfUpdate?.stop()
     client.close()
     clock.stop()
     follows.disconnected()

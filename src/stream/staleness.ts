@@ -1,4 +1,7 @@
+import { computed } from 'vue'
 import { formatDuration } from '../domain/format'
+import { useClockStore } from '../stores/clock'
+import { useConnectionStore } from '../stores/connection'
 import { STALE_AFTER_HEARTBEATS, type ConnectionStatus } from './status'
 
 export interface StalenessInput {
@@ -36,4 +39,24 @@ export function staleBannerText(input: StalenessInput): string {
   if (input.restored) return `Showing the board saved ${age} ago, ${next}`
   if (input.status === 'offline') return `Offline: data from ${age} ago, ${next}`
   return `Connection lost ${age} ago, ${next}`
+}
+
+/**
+ * The page's staleness, from the stores: `stale` for the board's `data-stale`, `text` for the
+ * banner. Follows the shared one-second clock, so it needs no timer of its own.
+ */
+export function useStaleness() {
+  const connection = useConnectionStore()
+  const clock = useClockStore()
+  // lastDataAt is local time; the clock is server time: compare like with like.
+  const input = computed<StalenessInput>(() => ({
+    status: connection.status,
+    ageMs:
+      connection.lastDataAt === null ? null : Math.max(0, clock.now - clock.serverOffsetMs - connection.lastDataAt),
+    heartbeatMs: connection.heartbeatMs,
+    restored: connection.restored,
+  }))
+  const stale = computed(() => isBoardStale(input.value))
+  const text = computed(() => staleBannerText(input.value))
+  return { stale, text }
 }

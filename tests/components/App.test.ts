@@ -52,7 +52,13 @@ describe('App', () => {
   it('connects on mount and stops on unmount', () => {
     const app = mountApp()
     expect(connectBoard).toHaveBeenCalledTimes(1)
-    expect(connectBoard).toHaveBeenCalledWith({ url: '/api/stream' })
+    expect(connectBoard).toHaveBeenCalledWith(
+      expect.objectContaining({
+        url: '/api/stream',
+        persist: {},
+        selfUpdate: expect.objectContaining({ kiosk: false }),
+      }),
+    )
     app.unmount()
     expect(stop).toHaveBeenCalledTimes(1)
   })

@@ -56,6 +56,7 @@ test.describe('kiosk fit with the busy scenario', () => {
       // Every column of the busy day holds more than fits: each says what it hides.
       await expect(page.locator('[data-column="builds"] [data-overflow]')).toContainText(/^\+\d+ more/)
       await expect(page.locator('[data-column="pull-requests"] [data-overflow]')).toContainText(/^\+\d+ more/)
+      await expect(page.locator('[data-column="deployments"] [data-overflow]')).toContainText(/^\+\d+ more/)
 
       const mainPx = await page
         .locator('[data-kind] .card-main')

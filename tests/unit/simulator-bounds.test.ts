@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Build } from '../../src/protocol'
-import { MAX_CATCH_UP_SIMULATED_MS, MAX_EVENTS_PER_ADVANCE, MAX_LOG_LINES, createSimulator } from '../../mocks/scenario'
+import { MAX_CATCH_UP_SIMULATED_MS, MAX_EVENTS_PER_ADVANCE, MAX_LOG_LINES, SCENARIO_CONFIGS, createSimulator } from '../../mocks/scenario'
 import { MINUTE, START, run, simulator, stateEvents } from './simulatorHarness'
 
 const HOUR = 60 * MINUTE
@@ -23,7 +23,8 @@ describe('simulator memory stays bounded', () => {
     for (const stats of [half, full]) {
       expect(stats.builds).toBeLessThan(40 * 6 * 10 + 256)
       expect(stats.pullRequests).toBeLessThan(2_000)
-      expect(stats.deployments).toBeLessThanOrEqual(24)
+      // One deployment per service and environment (staging, production).
+      expect(stats.deployments).toBeLessThanOrEqual(SCENARIO_CONFIGS.busy.services * 2)
       expect(stats.logs).toBeLessThan(500)
       expect(stats.logLines).toBeLessThan(200_000)
       expect(stats.scheduled).toBeLessThan(1_000)

@@ -24,7 +24,10 @@ export interface EventPool {
 export const SIM_START = Date.parse('2026-01-05T08:00:00Z')
 
 /** `count` state events from the simulator at `speed`, plus the state they start from. */
-export function generatePool(count: number, options: { seed?: number; speed?: number; repos?: number } = {}): EventPool {
+export function generatePool(
+  count: number,
+  options: { seed?: number; speed?: number; repos?: number } = {},
+): EventPool {
   const sim = createSimulator({
     seed: options.seed ?? 7,
     repos: options.repos ?? 40,

@@ -1,0 +1,261 @@
+import type { Browser, CDPSession } from 'playwright-core'
+import { launchChromium, probedPage } from './lib/browser'
+import { generatePool } from './lib/eventPool'
+import { metric, notMeasured, sleep, type Bench, type BenchContext, type Metric } from './lib/metrics'
+import {
+  ensureDist,
+  openLiveWall,
+  readProbe,
+  resetProbe,
+  seedWall,
+  waitForPaint,
+  windowFigures,
+  type WindowFigures,
+} from './lib/pageRun'
+import { Publisher } from './lib/publisher'
+import { startBenchStub } from './lib/stub'
+import { CHROMIUM } from './lib/browser'
+import { existsSync } from 'node:fs'
+
+// Page under load: headless Chromium at 1920x1080 on the built page, served by the stub
+// (SIM=0) holding a realistic wall; events pushed through POST /api/events at 100, 1,000 and
+// 5,000 per second. Frames per second, frames over 50 ms, event-to-paint latency, and how
+// long the page takes to catch up after the burst. Then a shorter soak of the page: heap
+// after GC, DOM nodes and listeners at start, middle and end.
+
+const WINDOWS = 3
+
+interface RateResult {
+  rate: number
+  windows: WindowFigures[]
+  catchUpMs: number
+  published: number
+  received: number
+  /** Share of wall time the renderer's main thread was busy, and how (CPU ms per second). */
+  busy: MainThread
+}
+
+interface MainThread {
+  busyPercent: number
+  scriptMsPerS: number
+  layoutMsPerS: number
+  styleMsPerS: number
+}
+
+async function mainThreadTimes(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send('Performance.getMetrics')
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]))
+}
+
+/** Main-thread time between two Performance.getMetrics readings: less sensitive to a busy machine than frame rates. */
+function mainThread(before: Record<string, number>, after: Record<string, number>, seconds: number): MainThread {
+  const perS = (name: string) => ((after[name]! - before[name]!) * 1000) / seconds
+  return {
+    busyPercent: perS('TaskDuration') / 10,
+    scriptMsPerS: perS('ScriptDuration'),
+    layoutMsPerS: perS('LayoutDuration'),
+    styleMsPerS: perS('RecalcStyleDuration'),
+  }
+}
+
+async function measureRate(
+  ctx: BenchContext,
+  browser: Browser,
+  url: string,
+  publisher: Publisher,
+  rate: number,
+  seconds: number,
+): Promise<RateResult> {
+  const page = await probedPage(browser)
+  try {
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Performance.enable')
+    await openLiveWall(page, url)
+    await sleep(1500)
+    await resetProbe(page)
+    const timeOrigin = await page.evaluate(() => performance.timeOrigin)
+    const startedAt = await page.evaluate(() => performance.now())
+    const timesBefore = await mainThreadTimes(cdp)
+    const wallStarted = performance.now()
+    const result = await publisher.run(rate, seconds)
+    const busy = mainThread(timesBefore, await mainThreadTimes(cdp), (performance.now() - wallStarted) / 1000)
+    const marker = await publisher.marker()
+    const paintedAt = await waitForPaint(page, marker.id, 60_000)
+    const data = await readProbe(page)
+    const endedAt = result.endedAt - timeOrigin
+    const step = (endedAt - startedAt) / WINDOWS
+    const windows = Array.from({ length: WINDOWS }, (_, i) =>
+      windowFigures(data, startedAt + i * step, startedAt + (i + 1) * step),
+    )
+    const catchUpMs = paintedAt - marker.publishedAt
+    ctx.log(
+      `page ${rate}/s: published ${result.published}, received ${data.received}, painted samples ${data.samples.length}, ` +
+        windows
+          .map(
+            (w) =>
+              `fps ${w.fps.toFixed(1)} p50 ${w.paintP50.toFixed(1)} p99 ${w.paintP99.toFixed(1)} >50ms ${w.framesOver50}/${w.longAnimationFrames}`,
+          )
+          .join(' | ') +
+        `, catch-up ${catchUpMs.toFixed(0)} ms, main thread ${JSON.stringify(busy)}`,
+    )
+    return { rate, windows, catchUpMs, published: result.published, received: data.received, busy }
+  } finally {
+    await page.context().close()
+  }
+}
+
+interface PageMemory {
+  heap: number
+  nodes: number
+  listeners: number
+}
+
+async function pageMemory(cdp: CDPSession): Promise<PageMemory> {
+  await cdp.send('HeapProfiler.collectGarbage')
+  await cdp.send('HeapProfiler.collectGarbage')
+  const heap = await cdp.send('Runtime.getHeapUsage')
+  const counters = await cdp.send('Memory.getDOMCounters')
+  return { heap: heap.usedSize, nodes: counters.nodes, listeners: counters.jsEventListeners }
+}
+
+async function pageSoak(ctx: BenchContext, browser: Browser, url: string, publisher: Publisher): Promise<Metric[]> {
+  const seconds = ctx.quick ? 10 : 120
+  const rate = 1000
+  const page = await probedPage(browser)
+  try {
+    const cdp = await page.context().newCDPSession(page)
+    await openLiveWall(page, url)
+    await publisher.run(rate, 5) // the wall reaches its working size before the start mark
+    await sleep(1000)
+    const marks: PageMemory[] = [await pageMemory(cdp)]
+    for (let half = 0; half < 2; half++) {
+      await publisher.run(rate, seconds / 2)
+      await sleep(1000)
+      await resetProbe(page) // the probe's own arrays are not the page's
+      marks.push(await pageMemory(cdp))
+    }
+    const [start, middle, end] = marks as [PageMemory, PageMemory, PageMemory]
+    ctx.log(
+      `page soak ${seconds} s at ${rate}/s: ${marks.map((m) => `heap ${(m.heap / 1e6).toFixed(2)} MB nodes ${m.nodes} listeners ${m.listeners}`).join(' -> ')}`,
+    )
+    const MB = 1024 * 1024
+    const label = `soak (page, ${seconds} s at 1,000/s)`
+    return [
+      metric('soak.page.heapGrowth', `${label}: heap end - start after GC`, 'MB', { op: '<=', limit: 1 }, [
+        (end.heap - start.heap) / MB,
+      ]),
+      metric('soak.page.heapMiddle', `${label}: heap middle - start after GC`, 'MB', null, [
+        (middle.heap - start.heap) / MB,
+      ]),
+      metric('soak.page.nodes', `${label}: DOM nodes end - start`, 'nodes', null, [end.nodes - start.nodes]),
+      metric('soak.page.listeners', `${label}: event listeners end - start`, 'listeners', { op: '<=', limit: 0 }, [
+        end.listeners - start.listeners,
+      ]),
+    ]
+  } finally {
+    await page.context().close()
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!
+
+export const pageLoadBench: Bench = {
+  name: 'page',
+  async run(ctx) {
+    if (!existsSync(CHROMIUM)) return [notMeasured('page', 'page under load', '', null, `no Chromium at ${CHROMIUM}`)]
+    await ensureDist(ctx)
+    const seconds = ctx.quick ? 6 : 30
+    const rates = process.env.BENCH_PAGE_RATES?.split(',').map(Number) ?? [100, 1000, 5000]
+    const pool = generatePool(ctx.quick ? 20_000 : 60_000)
+    // BENCH_PAGE_QUERY=?kiosk measures the wall-screen view instead of the default one.
+    const query = process.env.BENCH_PAGE_QUERY ?? ''
+    const browser = await launchChromium()
+    const metrics: Metric[] = []
+    // A fresh stub per rate, seeded alike and fed the same events, so the rates compare.
+    const withStub = async <T>(use: (url: string, publisher: Publisher) => Promise<T>): Promise<T> => {
+      const stub = await startBenchStub({ STATIC_DIR: ctx.distDir })
+      try {
+        await seedWall(stub.url, pool.snapshot)
+        return await use(`${stub.url}/${query}`, new Publisher(stub.url, pool))
+      } finally {
+        await stub.stop()
+      }
+    }
+    try {
+      for (const rate of rates) {
+        const r = await withStub((url, publisher) => measureRate(ctx, browser, url, publisher, rate, seconds))
+        metrics.push(...rateMetrics(r))
+        ctx.log(`page ${rate}/s: median samples per window ${median(r.windows.map((w) => w.samples))}`)
+      }
+      if (!process.env.BENCH_PAGE_RATES) {
+        metrics.push(...(await withStub((url, publisher) => pageSoak(ctx, browser, url, publisher))))
+      }
+    } finally {
+      await browser.close()
+    }
+    return metrics
+  },
+}
+
+function rateMetrics(r: RateResult): Metric[] {
+  const { rate } = r
+  const label = `page ${rate.toLocaleString('en-US')}/s`
+  const at1000 = rate === 1000
+  const runs = (pick: (w: WindowFigures) => number) => r.windows.map(pick)
+  return [
+    metric(
+      `page.${rate}.fps`,
+      `${label}: frames per second`,
+      'fps',
+      at1000 ? { op: '>=', limit: 59 } : null,
+      runs((w) => w.fps),
+    ),
+    metric(
+      `page.${rate}.loaf`,
+      `${label}: long animation frames > 50 ms`,
+      'frames',
+      at1000 ? { op: '<=', limit: 0 } : null,
+      runs((w) => w.longAnimationFrames),
+    ),
+    metric(
+      `page.${rate}.over50`,
+      `${label}: rAF gaps > 50 ms`,
+      'frames',
+      null,
+      runs((w) => w.framesOver50),
+    ),
+    metric(
+      `page.${rate}.longest`,
+      `${label}: longest frame`,
+      'ms',
+      null,
+      runs((w) => w.longestFrameMs),
+    ),
+    metric(
+      `page.${rate}.paintP50`,
+      `${label}: event-to-paint p50`,
+      'ms',
+      null,
+      runs((w) => w.paintP50),
+    ),
+    metric(
+      `page.${rate}.paintP99`,
+      `${label}: event-to-paint p99`,
+      'ms',
+      at1000 ? { op: '<=', limit: 35 } : null,
+      runs((w) => w.paintP99),
+    ),
+    metric(
+      `page.${rate}.catchUp`,
+      `${label}: catch-up after the burst`,
+      'ms',
+      rate === 5000 ? { op: '<=', limit: 1000 } : null,
+      [r.catchUpMs],
+    ),
+    metric(`page.${rate}.busy`, `${label}: renderer main thread busy`, '%', null, [r.busy.busyPercent]),
+    metric(`page.${rate}.script`, `${label}: main-thread script`, 'ms/s', null, [r.busy.scriptMsPerS]),
+    metric(`page.${rate}.layout`, `${label}: main-thread layout+style`, 'ms/s', null, [
+      r.busy.layoutMsPerS + r.busy.styleMsPerS,
+    ]),
+  ]
+}

@@ -1,0 +1,110 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { createSimulator } from '../../mocks/scenario/index'
+import { freezeEntity } from '../../src/domain/reducer'
+import { parseFrame, type StateEvent } from '../../src/protocol'
+import { useBoardStore } from '../../src/stores/board'
+import { useClockStore } from '../../src/stores/clock'
+import { SIM_START } from './lib/eventPool'
+import { metric, type Bench } from './lib/metrics'
+
+// Soak, Node side: a simulated day of events through the page's whole path after the
+// EventSource (JSON, schema, freeze, store, reducer, retention), with the clock following the
+// simulated time as heartbeats would. Heap after forced GC at start, middle and end.
+// Run with --expose-gc (the bench runner does, in a child process).
+
+const DAY_MS = 24 * 60 * 60 * 1000
+/** Events per flush: about one animation frame's worth at 5,000 events/s. */
+const BATCH = 100
+const STEP_MS = 10_000
+
+function forceGc(): number {
+  const gc = (globalThis as { gc?: (options?: object) => void }).gc
+  if (!gc) throw new Error('soak needs --expose-gc')
+  for (let i = 0; i < 3; i++) gc()
+  return process.memoryUsage().heapUsed
+}
+
+export interface SoakResult {
+  events: number
+  simulatedHours: number
+  heapStart: number
+  heapMiddle: number
+  heapEnd: number
+  seconds: number
+  entities: { builds: number; pullRequests: number; deployments: number }
+}
+
+export function runSoak(targetEvents: number, speed: number): SoakResult {
+  const sim = createSimulator({ seed: 11, repos: 40, speed, startTime: SIM_START, scenario: 'busy' })
+  setActivePinia(createPinia())
+  const board = useBoardStore()
+  const clock = useClockStore()
+  const { enqueue } = board.ingest
+  clock.syncServerTime(new Date(SIM_START).toISOString())
+  board.applySnapshot(JSON.parse(JSON.stringify(sim.state())), 'soak-0')
+
+  let applied = 0
+  let simNow = SIM_START
+  let seq = 0
+  const marks: number[] = []
+  // Start is measured after the first simulated hour, once the maps have reached their retained size.
+  const checkpoints = [DAY_MS / 24, DAY_MS / 2]
+  const started = performance.now()
+  while (simNow - SIM_START < DAY_MS || applied < targetEvents) {
+    simNow += STEP_MS
+    clock.syncServerTime(new Date(simNow).toISOString())
+    for (const event of sim.advance(simNow)) {
+      if (event.type === 'log') continue
+      const result = parseFrame(event.type, JSON.stringify(event.data), `soak-${++seq}`)
+      if (!result.ok) throw new Error(result.reason)
+      freezeEntity(result.event.data)
+      enqueue(result.event as StateEvent)
+      if (++applied % BATCH === 0) board.flush()
+    }
+    board.flush()
+    if (checkpoints.length > 0 && simNow - SIM_START >= checkpoints[0]!) {
+      checkpoints.shift()
+      marks.push(forceGc())
+    }
+  }
+  const heapEnd = forceGc()
+  return {
+    events: applied,
+    simulatedHours: (simNow - SIM_START) / 3_600_000,
+    heapStart: marks[0]!,
+    heapMiddle: marks[1]!,
+    heapEnd,
+    seconds: (performance.now() - started) / 1000,
+    entities: {
+      builds: board.builds.size,
+      pullRequests: board.pullRequests.size,
+      deployments: board.deployments.size,
+    },
+  }
+}
+
+export const soakBench: Bench = {
+  name: 'soak',
+  async run(ctx) {
+    // Full: the busy scenario at 6x makes a simulated day of about 1.1 million state events.
+    const target = ctx.quick ? 150_000 : 1_000_000
+    const speed = ctx.quick ? 1 : 6
+    const result = runSoak(target, speed)
+    ctx.log(
+      `soak: ${result.events} events, ${result.simulatedHours.toFixed(1)} simulated h in ${result.seconds.toFixed(0)} s, ` +
+        `heap ${[result.heapStart, result.heapMiddle, result.heapEnd].map((b) => (b / 1e6).toFixed(2)).join(' / ')} MB, ` +
+        `entities ${JSON.stringify(result.entities)}`,
+    )
+    const MB = 1024 * 1024
+    return [
+      metric('soak.events', 'soak (Node): state events in the simulated day', 'events', null, [result.events]),
+      metric('soak.heapGrowth', 'soak (Node): heap end - start after GC', 'MB', { op: '<=', limit: 1 }, [
+        (result.heapEnd - result.heapStart) / MB,
+      ]),
+      metric('soak.heapMiddle', 'soak (Node): heap middle - start after GC', 'MB', null, [
+        (result.heapMiddle - result.heapStart) / MB,
+      ]),
+      metric('soak.heapStart', 'soak (Node): heap at start after GC', 'MB', null, [result.heapStart / MB]),
+    ]
+  },
+}
