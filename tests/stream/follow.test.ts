@@ -150,6 +150,33 @@ describe('follow a build log', () => {
     s.close()
   })
 
+  it('sends consecutive ingested log items of one build as a few joined events, in order', async () => {
+    running = await startStub()
+    const { url } = running
+    const s = await openRaw(`${url}/api/stream`)
+    const connectionId = await connectionOf(s)
+    await follow(url, { connectionId, buildId: 'b-1' })
+    const item = (buildId: string, line: string) => ({ type: 'log', data: { buildId, lines: [line] } })
+    const items = [
+      ...lines(0, 990).map((l) => item('b-1', l)),
+      item('b-2', 'other build'),
+      item('b-1', 'line 990'),
+      { type: 'build', data: makeBuild(1) },
+      item('b-1', 'line 991'),
+    ]
+    expect((await postJson(`${url}/api/events`, items)).status).toBe(202)
+    await s.waitFor((e) => e.event === 'log' && json<LogData>(e).offset === 991)
+    const chunks = logsOf(s, 'b-1')
+    expect(chunks.map((c) => [c.offset, c.lines.length])).toEqual([
+      [0, 500],
+      [500, 490],
+      [990, 1],
+      [991, 1],
+    ])
+    expect(joined(chunks)).toEqual({ offset: 0, lines: lines(0, 992) })
+    s.close()
+  })
+
   it('drops the follows of a closed connection', async () => {
     running = await startStub()
     const { url, stub } = running
