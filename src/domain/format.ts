@@ -50,6 +50,11 @@ export function parseTime(iso: string | null | undefined): number | null {
 }
 
 const LINE_BREAK = /\r\n|[\n\r\u2028\u2029\u0085]/
+// Terminal escape sequences (CSI such as colours and cursor moves, OSC such as titles and
+// links) mean nothing on a card: drop them whole, or their tails ("[31m") would show.
+const ESCAPE_SEQUENCE =
+  // eslint-disable-next-line no-control-regex
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]/g
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g
 /** Enough for any card; a megabyte of commit message must not reach the layout engine. */
@@ -57,11 +62,11 @@ const MAX_SHOWN = 300
 
 /**
  * Text from the wire as one displayable line: the first line, control characters made
- * spaces, cut to a length no card could show anyway. Still rendered as text, never HTML.
+ * spaces, escape sequences dropped, cut to a length no card could show anyway. Still rendered as text, never HTML.
  */
 export function displayLine(text: string | null | undefined): string {
   if (!text) return ''
   const first = text.split(LINE_BREAK, 1)[0] ?? ''
-  const clean = first.replace(CONTROL, ' ').trim()
+  const clean = first.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, ' ').trim()
   return clean.length > MAX_SHOWN ? `${clean.slice(0, MAX_SHOWN)}…` : clean
 }

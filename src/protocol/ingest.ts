@@ -26,7 +26,8 @@ export type IngestResult = { ok: true; items: IngestItem[] } | { ok: false; erro
 export function validateIngest(body: unknown): IngestResult {
   const list = Array.isArray(body) ? body : [body]
   if (Array.isArray(body) && body.length === 0) return { ok: false, error: '(root): must hold at least one event' }
-  if (list.length > MAX_INGEST_ITEMS) return { ok: false, error: `(root): at most ${MAX_INGEST_ITEMS} events per request` }
+  if (list.length > MAX_INGEST_ITEMS)
+    return { ok: false, error: `(root): at most ${MAX_INGEST_ITEMS} events per request` }
   const items: IngestItem[] = []
   for (let i = 0; i < list.length; i++) {
     const result = v.safeParse(IngestItemSchema, list[i])

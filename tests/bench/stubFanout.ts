@@ -65,7 +65,7 @@ interface LevelResult {
   heapPerConnection: number
   delayP99: number
   openMs: number
-  /** Median time of one publish inside the stub (encode once, write to every connection), ms. */
+  /** Median time of one publish inside the stub (encode once, write to every connection, flush), ms. */
   publishMs: number
 }
 
@@ -236,7 +236,7 @@ export const stubFanoutBench: Bench = {
         ]),
         metric(`${id}.heap`, `${label}: stub JS heap per connection`, 'KB', null, [level.heapPerConnection / KB]),
         metric(`${id}.loopDelay`, `${label}: stub event-loop delay p99`, 'ms', null, [level.delayP99]),
-        metric(`${id}.publish`, `${label}: stub time to fan one event out`, 'ms', null, [level.publishMs]),
+        metric(`${id}.publish`, `${label}: stub time to fan one event out and flush`, 'ms', null, [level.publishMs]),
       )
     }
     const replay = await measureReplay(ctx.quick ? 5 : 9)

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { Build } from '../../src/protocol'
-import { MAX_CATCH_UP_SIMULATED_MS, MAX_EVENTS_PER_ADVANCE, MAX_LOG_LINES, SCENARIO_CONFIGS, createSimulator } from '../../mocks/scenario'
+import {
+  MAX_CATCH_UP_SIMULATED_MS,
+  MAX_EVENTS_PER_ADVANCE,
+  MAX_LOG_LINES,
+  SCENARIO_CONFIGS,
+  createSimulator,
+} from '../../mocks/scenario'
 import { MINUTE, START, run, simulator, stateEvents } from './simulatorHarness'
 
 const HOUR = 60 * MINUTE
