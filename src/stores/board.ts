@@ -3,18 +3,9 @@ import { markRaw, ref, shallowRef, watch } from 'vue'
 import type { Build, Deployment, PullRequest, Snapshot, StateEvent } from '../protocol'
 import { applyEvents, emptyBoardState, PRUNE_POLICY, stateFromSnapshot, type BoardState } from '../domain/reducer'
 import { useClockStore } from './clock'
+import { createFrameScheduler } from './frameScheduler'
 
-type TimerId = ReturnType<typeof globalThis.setTimeout>
-
-/** Flush delay when there is no animation frame to wait for (Node, hidden tab). */
-export const FALLBACK_FLUSH_MS = 16
-/** A flush happens by then even if the animation frame never comes (tab hidden after scheduling). */
-export const BACKSTOP_FLUSH_MS = 250
-
-function canUseAnimationFrame(): boolean {
-  if (typeof globalThis.requestAnimationFrame !== 'function') return false
-  return typeof document === 'undefined' || document.visibilityState !== 'hidden'
-}
+export { BACKSTOP_FLUSH_MS, FALLBACK_FLUSH_MS } from './frameScheduler'
 
 /**
  * The board's entities. Events are buffered and applied by the pure reducer once per
@@ -32,9 +23,7 @@ export const useBoardStore = defineStore('board', () => {
 
   let state: BoardState = emptyBoardState()
   let queue: StateEvent[] = []
-  let frame: number | null = null
-  let timer: TimerId | null = null
-  let backstop: TimerId | null = null
+  const scheduler = createFrameScheduler(() => flush())
   const clock = useClockStore()
 
   function publish(next: BoardState): void {
@@ -45,26 +34,9 @@ export const useBoardStore = defineStore('board', () => {
     state = next
   }
 
-  function cancelScheduled(): void {
-    if (frame !== null) globalThis.cancelAnimationFrame(frame)
-    if (timer !== null) globalThis.clearTimeout(timer)
-    if (backstop !== null) globalThis.clearTimeout(backstop)
-    frame = timer = backstop = null
-  }
-
-  function schedule(): void {
-    if (frame !== null || timer !== null) return
-    if (canUseAnimationFrame()) {
-      frame = globalThis.requestAnimationFrame(() => flush())
-      backstop = globalThis.setTimeout(() => flush(), BACKSTOP_FLUSH_MS)
-    } else {
-      timer = globalThis.setTimeout(() => flush(), FALLBACK_FLUSH_MS)
-    }
-  }
-
   /** Applies every queued event now, in one replacement per changed kind. */
   function flush(): void {
-    cancelScheduled()
+    scheduler.cancel()
     if (queue.length === 0) return
     const events = queue
     queue = []
@@ -75,7 +47,7 @@ export const useBoardStore = defineStore('board', () => {
 
   function push(event: StateEvent): void {
     queue.push(event)
-    if (frame === null && timer === null) schedule()
+    scheduler.schedule()
   }
 
   /** Buffers a state event; it is applied with the next flush. */
@@ -102,7 +74,7 @@ export const useBoardStore = defineStore('board', () => {
    */
   function applySnapshot(snapshot: Pick<Snapshot, 'builds' | 'pullRequests' | 'deployments'>, id: string | null): void {
     queue = []
-    cancelScheduled()
+    scheduler.cancel()
     const next = stateFromSnapshot(snapshot, clock.serverNow())
     builds.value = next.builds
     pullRequests.value = next.pullRequests

@@ -3,12 +3,8 @@ import { computed, ref, shallowRef } from 'vue'
 import type { LogChunk } from '../protocol'
 import { appendLog, createLogBuffer, DEFAULT_MAX_LOG_LINES, type LogBuffer } from '../domain/logBuffer'
 import { follow, onLog, unfollow } from '../stream/connect'
+import { createFrameScheduler } from './frameScheduler'
 
-type TimerId = ReturnType<typeof globalThis.setTimeout>
-
-const FALLBACK_FLUSH_MS = 16
-/** A flush happens by then even if the animation frame never comes (tab hidden). */
-const BACKSTOP_FLUSH_MS = 250
 const MIN_LOG_LINES = 100
 const MAX_LOG_LINES = 100_000
 
@@ -18,11 +14,6 @@ export function logLinesSetting(search: string): number {
   const value = raw === null || raw.trim() === '' ? Number.NaN : Number(raw)
   if (!Number.isSafeInteger(value)) return DEFAULT_MAX_LOG_LINES
   return Math.min(MAX_LOG_LINES, Math.max(MIN_LOG_LINES, value))
-}
-
-function canUseAnimationFrame(): boolean {
-  if (typeof globalThis.requestAnimationFrame !== 'function') return false
-  return typeof document === 'undefined' || document.visibilityState !== 'hidden'
 }
 
 /**
@@ -45,26 +36,7 @@ export const useLogStore = defineStore('log', () => {
   let pending: LogChunk[] = []
   let pendingLines = 0
   let unsubscribe: (() => void) | null = null
-  let frame: number | null = null
-  let timer: TimerId | null = null
-  let backstop: TimerId | null = null
-
-  function cancelScheduled(): void {
-    if (frame !== null) globalThis.cancelAnimationFrame(frame)
-    if (timer !== null) globalThis.clearTimeout(timer)
-    if (backstop !== null) globalThis.clearTimeout(backstop)
-    frame = timer = backstop = null
-  }
-
-  function schedule(): void {
-    if (frame !== null || timer !== null) return
-    if (canUseAnimationFrame()) {
-      frame = globalThis.requestAnimationFrame(() => flush())
-      backstop = globalThis.setTimeout(() => flush(), BACKSTOP_FLUSH_MS)
-    } else {
-      timer = globalThis.setTimeout(() => flush(), FALLBACK_FLUSH_MS)
-    }
-  }
+  const scheduler = createFrameScheduler(() => flush())
 
   /**
    * Lines applied to the buffer but not yet published: a flood that outruns the frames is
@@ -94,7 +66,7 @@ export const useLogStore = defineStore('log', () => {
 
   /** Applies everything queued and publishes it to the view (once per animation frame). */
   function flush(): void {
-    cancelScheduled()
+    scheduler.cancel()
     applyPending()
     if (staged !== null && staged !== buffer.value) buffer.value = staged
     staged = null
@@ -108,7 +80,7 @@ export const useLogStore = defineStore('log', () => {
     // Memory stays bounded when frames do not come (a busy or hidden tab under a flood),
     // without rendering from inside the stream's event task.
     if (pendingLines > maxLines.value) applyPending()
-    schedule()
+    scheduler.schedule()
   }
 
   /** Follows `id` from its first line, after letting go of the build followed before. */
@@ -129,7 +101,7 @@ export const useLogStore = defineStore('log', () => {
     if (id === null) return
     unsubscribe?.()
     unsubscribe = null
-    cancelScheduled()
+    scheduler.cancel()
     pending = []
     pendingLines = 0
     staged = null

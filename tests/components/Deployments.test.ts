@@ -112,8 +112,8 @@ describe('DeploymentsColumn', () => {
     expect(prod.classes()).toContain('is-prod-failure')
     expect(column.get('[data-id="b-s"]').attributes('data-drift')).toBeUndefined()
     expect(column.get('tr.has-prod-failure th').text()).toContain('billing')
-    expect(column.get('.alert.fail').text()).toBe('✕ 1 failed')
-    expect(column.get('.alert.rolling').text()).toBe('▶ 1 rolling out')
+    expect(column.get('.column-alert.fail').text()).toBe('✕ 1 failed')
+    expect(column.get('.column-alert.rolling').text()).toBe('▶ 1 rolling out')
   })
 
   it('is a labelled section', () => {

@@ -111,8 +111,8 @@ describe('BuildsColumn', () => {
 
   it('renders one card per pipeline in list items', () => {
     const column = mount(BuildsColumn, { props: { rows: pipelineRows(builds), now: NOW, fit: false } })
-    expect(column.findAll('ul.cards > li > [data-kind="build"]')).toHaveLength(21)
-    expect(column.get('.alert').text()).toBe('✕ 1 red')
+    expect(column.findAll('ul.column-cards > li > [data-kind="build"]')).toHaveLength(21)
+    expect(column.get('.column-alert').text()).toBe('✕ 1 red')
   })
 })
 

@@ -72,10 +72,14 @@ for (const [name, serverBlock] of CONFIGS) {
       stub = await startStub({ SIM: '0', FAULTS: '1', HEARTBEAT_MS: '1000', RECYCLE_MS: '0' })
       nginx = await startNginx(serverBlock(stub.url))
       const reader = await readThrough(`${nginx.url}/api/stream`)
+      // The same stream read straight from the stub: what nginx adds is the difference, so a
+      // busy machine slowing the ingest POST does not count against the proxy.
+      const direct = await readThrough(`${stub.url}/api/stream`)
       try {
-        // Warm-up: the first event proves the stream is open end to end.
+        // Warm-up: the first event proves both streams are open end to end.
         await ingest(stub.url, { type: 'build', data: numberedBuild('warm', 0) })
         await expect.poll(() => reader.receivedAt.size, { timeout: 5000 }).toBe(1)
+        await expect.poll(() => direct.receivedAt.size, { timeout: 5000 }).toBe(1)
         const sentAt = new Map<string, number>()
         for (let i = 1; i <= LATENCY_EVENTS; i++) {
           const build = numberedBuild('latency', i)
@@ -84,15 +88,21 @@ for (const [name, serverBlock] of CONFIGS) {
           await new Promise((r) => setTimeout(r, 20))
         }
         await expect.poll(() => reader.receivedAt.size, { timeout: 5000 }).toBe(LATENCY_EVENTS + 1)
-        const latencies = [...sentAt].map(([id, at]) => reader.receivedAt.get(id)! - at).sort((a, b) => a - b)
-        const p50 = percentile(latencies, 50)
-        const p99 = percentile(latencies, 99)
+        await expect.poll(() => direct.receivedAt.size, { timeout: 5000 }).toBe(LATENCY_EVENTS + 1)
+        const sorted = (values: number[]) => values.sort((a, b) => a - b)
+        const endToEnd = sorted([...sentAt].map(([id, at]) => reader.receivedAt.get(id)! - at))
+        const added = sorted([...sentAt.keys()].map((id) => reader.receivedAt.get(id)! - direct.receivedAt.get(id)!))
         console.log(
-          `nginx ${name}: publish-to-receive over ${LATENCY_EVENTS} events p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms (content-encoding ${reader.encoding ?? 'none'})`,
+          `nginx ${name}: publish-to-receive p50 ${percentile(endToEnd, 50).toFixed(1)} ms, p99 ${percentile(endToEnd, 99).toFixed(1)} ms; ` +
+            `added by nginx p50 ${percentile(added, 50).toFixed(1)} ms, p99 ${percentile(added, 99).toFixed(1)} ms ` +
+            `(content-encoding ${reader.encoding ?? 'none'})`,
         )
-        expect(p99).toBeLessThanOrEqual(LATENCY_BUDGET_MS)
+        // Buffering would hold events until a 4-8 kB buffer fills: seconds at this rate.
+        expect(percentile(added, 99)).toBeLessThanOrEqual(LATENCY_BUDGET_MS)
+        expect(percentile(endToEnd, 50)).toBeLessThanOrEqual(LATENCY_BUDGET_MS)
       } finally {
         reader.close()
+        direct.close()
       }
     })
 
