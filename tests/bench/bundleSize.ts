@@ -9,6 +9,13 @@ import { build } from 'vite'
 /** DESIGN.md budget for initial JS+CSS, gzip, in bytes (kB as Vite prints it: 1 kB = 1,000 bytes). */
 export const INITIAL_GZIP_BUDGET_BYTES = 40_000
 
+/**
+ * What `npm test` holds the page to until it meets the budget (issue 7 is open for it):
+ * the size on 2026-11-28 (47.2 kB) plus 0.8 kB, so the page cannot quietly grow further.
+ * Lower it as the page sheds code; the bench still judges against the budget.
+ */
+export const INITIAL_GZIP_CEILING_BYTES = 48_000
+
 export interface AssetSize {
   file: string
   bytes: number

@@ -5,7 +5,7 @@ import type { Bench, BenchContext, Metric } from './metrics'
 // Node-side benches run in a child process of their own: --expose-gc for forced
 // collections, and a heap that holds nothing of the other benches.
 
-const RESULT_PREFIX = 'BENCH_RESULT '
+export const RESULT_PREFIX = 'BENCH_RESULT '
 const childMain = resolve(import.meta.dirname, 'childMain.ts')
 
 export interface ChildBench {
@@ -42,5 +42,3 @@ function runChild(spec: ChildBench, ctx: BenchContext): Promise<Metric[]> {
     })
   })
 }
-
-export { RESULT_PREFIX }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { RESULT_PREFIX } from './child'
 import type { Bench, BenchContext } from './metrics'
 
 // Entry of a bench child process (see child.ts): runs one Bench, prints its metrics as one line.
@@ -12,5 +13,5 @@ const mod = (await import(pathToFileURL(resolve(import.meta.dirname, '..', modul
 const bench = mod[exportName!]
 if (!bench) throw new Error(`${modulePath} exports no ${exportName}`)
 const metrics = await bench.run(ctx)
-console.log(`BENCH_RESULT ${JSON.stringify(metrics)}`)
+console.log(`${RESULT_PREFIX}${JSON.stringify(metrics)}`)
 process.exit(0)
