@@ -68,7 +68,9 @@ function versionReader(staticDir: string): () => string {
     try {
       mtime = statSync(file).mtimeMs
     } catch {
-      return PACKAGE_VERSION
+      // index.html is missing while a build empties dist/: keep the version already known,
+      // or a kiosk would reload into a page that is not there yet.
+      return cached
     }
     if (mtime !== cachedMtime) {
       cachedMtime = mtime

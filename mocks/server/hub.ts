@@ -1,4 +1,5 @@
 import { retainBuilds, retainDeployments, retainPullRequests } from '../../src/domain/retention'
+import { isOlder } from '../../src/domain/reducer'
 import {
   formatEventId,
   parseEventId,
@@ -223,6 +224,12 @@ export class EventHub {
   }
 
   private apply(type: StateEventType, entity: Build | PullRequest | Deployment): void {
+    // The page ignores an update older than what it holds (src/domain/reducer.ts); the
+    // snapshot must do the same, or walls loaded later would disagree with walls already open.
+    const held = (type === 'build' ? this.builds : type === 'pull_request' ? this.pullRequests : this.deployments).get(
+      entity.id,
+    )
+    if (held && isOlder(entity.updatedAt, held.updatedAt)) return
     if (type === 'build') {
       const build = entity as Build
       this.builds.set(build.id, build)

@@ -49,6 +49,8 @@ export class ConnectionRegistry {
 
 /** Live log frames held back while a connection catches up; more means it is not reading. */
 const MAX_QUEUED_FRAMES = 5000
+/** Heartbeat periods a catch-up may wait for the client to read before it is cut off. */
+const STALLED_HEARTBEATS = 2
 
 const CRLF = Buffer.from('\r\n')
 let sharedFrame: string | null = null
@@ -105,6 +107,8 @@ export class StreamConnection implements HubSubscriber {
   private readonly queue: string[] = []
   private live = false
   private waitingForDrain = false
+  /** Heartbeat periods spent waiting for a drain that has not come. */
+  private stalledBeats = 0
   private closed = false
 
   constructor(
@@ -213,6 +217,11 @@ export class StreamConnection implements HubSubscriber {
   private heartbeat(): void {
     // While catching up the client is receiving data anyway; a heartbeat would only queue up.
     if (this.live) this.write(encodeJsonFrame('heartbeat', { serverTime: new Date(this.ctx.now()).toISOString() }))
+    else if (this.waitingForDrain && ++this.stalledBeats > STALLED_HEARTBEATS) {
+      // A client that stopped reading in the middle of a catch-up would never reach the
+      // unsent-bytes check (nothing more is written until it drains): cut it off here.
+      this.destroy()
+    }
   }
 
   private pump(): void {
@@ -222,6 +231,7 @@ export class StreamConnection implements HubSubscriber {
       if (this.res.writableNeedDrain) {
         this.live = false
         this.waitingForDrain = true
+        this.stalledBeats = 0
         this.res.once('drain', () => {
           this.waitingForDrain = false
           this.pump()

@@ -14,6 +14,24 @@ export const RETENTION = {
 
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : 0)
 
+/**
+ * The newest builds of one pipeline (`list` sorted newest first), plus the two older ones
+ * redSince needs: the newest build that passed or failed (behind a row of cancelled builds
+ * it still says whether the pipeline is red) and the first failure of the current red run
+ * (after many failures, it still says since when).
+ */
+function keptHistory(list: readonly Build[]): Build[] {
+  const kept = list.slice(0, RETENTION.buildsPerPipeline)
+  const decided = list.filter((b) => b.status === 'passed' || b.status === 'failed')
+  let firstFailure: Build | undefined
+  for (const build of decided) {
+    if (build.status !== 'failed') break
+    firstFailure = build
+  }
+  for (const build of [decided[0], firstFailure]) if (build && !kept.includes(build)) kept.push(build)
+  return kept
+}
+
 export function retainBuilds(builds: Iterable<Build>): Build[] {
   const byPipeline = new Map<string, Build[]>()
   for (const build of builds) {
@@ -30,7 +48,7 @@ export function retainBuilds(builds: Iterable<Build>): Build[] {
     pipelines.push({
       latest: Math.max(...list.map((b) => time(b.updatedAt))),
       branch: head.branch,
-      builds: list.slice(0, RETENTION.buildsPerPipeline),
+      builds: keptHistory(list),
     })
     byRepo.set(head.repo, pipelines)
   }

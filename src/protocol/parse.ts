@@ -1,5 +1,6 @@
 import * as v from 'valibot'
-import { EVENT_SCHEMAS, type EventType, type StreamEvent } from './events'
+import { BuildSchema, DeploymentSchema, PullRequestSchema } from './entities'
+import { EVENT_SCHEMAS, SnapshotSchema, type EventType, type Snapshot, type StreamEvent } from './events'
 
 export type RejectKind = 'unknown_event' | 'bad_json' | 'invalid'
 
@@ -11,7 +12,8 @@ export interface Rejection {
   reason: string
 }
 
-export type ParseResult = { ok: true; event: StreamEvent } | Rejection
+/** `dropped`: entities of a snapshot that failed their schema and were left out of it. */
+export type ParseResult = { ok: true; event: StreamEvent; dropped?: Rejection[] } | Rejection
 
 /** Formats valibot issues as `path: message`, the shape the ingest's 400 answers use too. */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
@@ -25,9 +27,52 @@ export function isEventType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(EVENT_SCHEMAS, type)
 }
 
+const SnapshotEnvelope = v.looseObject({
+  ...SnapshotSchema.entries,
+  builds: v.array(v.unknown()),
+  pullRequests: v.array(v.unknown()),
+  deployments: v.array(v.unknown()),
+})
+
+const SNAPSHOT_LISTS = [
+  ['builds', 'build', BuildSchema],
+  ['pullRequests', 'pull_request', PullRequestSchema],
+  ['deployments', 'deployment', DeploymentSchema],
+] as const
+
+/**
+ * A snapshot is checked entity by entity: one entity the page cannot read (a status value
+ * added by the service, say) is left out and reported, instead of costing the whole board.
+ */
+function parseSnapshot(payload: unknown, id: string | null): ParseResult {
+  const envelope = v.safeParse(SnapshotEnvelope, payload)
+  if (!envelope.success)
+    return { ok: false, kind: 'invalid', type: 'snapshot', reason: describeIssues(envelope.issues) }
+  const data: Record<string, unknown> = { ...envelope.output }
+  const dropped: Rejection[] = []
+  for (const [list, type, schema] of SNAPSHOT_LISTS) {
+    const kept: unknown[] = []
+    envelope.output[list].forEach((item, index) => {
+      const result = v.safeParse(schema, item)
+      if (result.success) kept.push(result.output)
+      else
+        dropped.push({
+          ok: false,
+          kind: 'invalid',
+          type,
+          reason: `snapshot.${list}[${index}].${describeIssues(result.issues)}`,
+        })
+    })
+    data[list] = kept
+  }
+  const event = { type: 'snapshot', data: data as Snapshot, id } as StreamEvent
+  return dropped.length ? { ok: true, event, dropped } : { ok: true, event }
+}
+
 /** Checks an already decoded payload against the schema for `type`. Never throws. */
 export function parsePayload(type: string, payload: unknown, id: string | null = null): ParseResult {
   if (!isEventType(type)) return { ok: false, kind: 'unknown_event', type, reason: `unknown event type "${type}"` }
+  if (type === 'snapshot') return parseSnapshot(payload, id)
   const result = v.safeParse(EVENT_SCHEMAS[type], payload)
   if (!result.success) return { ok: false, kind: 'invalid', type, reason: describeIssues(result.issues) }
   return { ok: true, event: { type, data: result.output, id } as StreamEvent }

@@ -175,6 +175,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
       options.onReject?.(result)
       return
     }
+    for (const rejection of result.dropped ?? []) options.onReject?.(rejection)
     const event = result.event
     // Frozen once here, at ingest, so the reducer's per-event work stays a lookup and a set.
     if (event.type === 'build' || event.type === 'pull_request' || event.type === 'deployment') freezeEntity(event.data)

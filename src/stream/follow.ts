@@ -50,7 +50,10 @@ export function createFollows(transport: FollowTransport): Follows {
     },
     received(chunk) {
       const offset = next.get(chunk.buildId)
-      if (offset === undefined || chunk.offset > offset) return
+      if (offset === undefined) return
+      // A chunk ahead of what we asked for means the server no longer keeps the lines in
+      // between (it starts a backlog from the oldest line kept): they will never come, so
+      // resume after this chunk instead of asking for the whole log again on every reconnect.
       next.set(chunk.buildId, Math.max(offset, chunk.offset + chunk.lines.length))
     },
     nextOffset: (buildId) => next.get(buildId),

@@ -61,7 +61,8 @@ export function decodeSavedBoard(text: string | null, now = Date.now()): SavedBo
     deployments: stored.deployments,
     serverTime: new Date(dataAt).toISOString(),
   })
-  if (!parsed.ok || parsed.event.type !== 'snapshot') return null
+  // All or nothing: resuming from the saved id would never bring back an entity left out.
+  if (!parsed.ok || parsed.dropped || parsed.event.type !== 'snapshot') return null
   const { builds, pullRequests, deployments } = parsed.event.data
   return { builds, pullRequests, deployments, lastEventId: lastEventId ?? null, dataAt, heartbeatMs }
 }

@@ -107,6 +107,29 @@ describe('many connections', () => {
     reader.close()
   })
 
+  it('cuts off a client that stops reading in the middle of a catch-up, after two heartbeat periods', async () => {
+    running = await startStub({ heartbeatMs: 100, replayMaxEvents: 5000 })
+    const { port, stub } = running
+    const big = 'x'.repeat(8 * 1024)
+    for (let i = 0; i < 1000; i++)
+      stub.hub.publish('build', makeBuild(i, { commit: { sha: 's', message: big, author: 'a' } }))
+    const socket = connect(port, '127.0.0.1')
+    socket.on('error', () => {})
+    let closed = false
+    socket.on('close', () => (closed = true))
+    await new Promise<void>((r) => socket.once('connect', () => r()))
+    // Resumes into an 8 MB replay, then never reads: the catch-up waits for a drain that never comes.
+    socket.write(`GET /api/stream HTTP/1.1\r\nHost: x\r\nLast-Event-ID: ${stub.hub.epoch}-0\r\n\r\n`)
+    socket.pause()
+    await waitUntil(() => stub.registry.size === 1)
+    await waitUntil(() => stub.registry.size === 0, 3000)
+    expect(stub.hub.subscriberCount).toBe(0)
+    expect(stub.timers.active).toBe(0)
+    socket.resume()
+    await waitUntil(() => closed, 5000)
+    socket.destroy()
+  })
+
   it('ends a catching-up client with reconnect (lagging) once the buffer dropped what it still needed', async () => {
     running = await startStub({ replayMaxEvents: 2000 })
     const { port, stub } = running

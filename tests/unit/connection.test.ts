@@ -82,15 +82,19 @@ describe('createFollows', () => {
     follows.received({ buildId: 'b1', offset: 0, lines: ['a', 'b', 'c'] })
     follows.received({ buildId: 'b1', offset: 2, lines: ['c', 'd'] })
     expect(follows.nextOffset('b1')).toBe(4)
-    // A jump ahead leaves a gap: the resume offset stays at the first missing line.
+    // A jump ahead means the server no longer keeps the lines between (the backlog starts at
+    // the oldest line kept): resume after it, rather than asking for lines that never come.
     follows.received({ buildId: 'b1', offset: 10, lines: ['k'] })
-    expect(follows.nextOffset('b1')).toBe(4)
+    expect(follows.nextOffset('b1')).toBe(11)
+    // An older chunk never moves the resume point back.
+    follows.received({ buildId: 'b1', offset: 5, lines: ['f'] })
+    expect(follows.nextOffset('b1')).toBe(11)
     follows.received({ buildId: 'other', offset: 0, lines: ['x'] })
     expect(follows.nextOffset('other')).toBeUndefined()
     await follows.connected('c1')
     expect(calls).toHaveLength(1)
     await follows.connected('c2')
-    expect(calls.at(-1)).toBe('follow c2 b1 4')
+    expect(calls.at(-1)).toBe('follow c2 b1 11')
     await follows.unfollow('b1')
     expect(calls.at(-1)).toBe('unfollow c2 b1')
     await follows.connected('c3')

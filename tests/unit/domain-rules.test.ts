@@ -129,6 +129,28 @@ describe('retention', () => {
     expect(Math.min(...kept.map((b) => b.number))).toBe(25 - RETENTION.buildsPerPipeline + 1)
   })
 
+  it.each([
+    ['a red run longer than the kept history', ['passed', ...Array<string>(14).fill('failed')]],
+    [
+      'a failure behind more cancelled builds than are kept',
+      ['passed', 'failed', ...Array<string>(10).fill('canceled')],
+    ],
+    ['a pass behind more cancelled builds than are kept', ['failed', 'passed', ...Array<string>(10).fill('canceled')]],
+  ])('keeps what redSince needs: %s', (_, statuses) => {
+    const builds = statuses.map((status, i) =>
+      build({
+        id: `b${i}`,
+        number: i + 1,
+        status: status as Build['status'],
+        finishedAt: iso(i * 60_000),
+        updatedAt: iso(i * 60_000),
+      }),
+    )
+    const kept = retainBuilds(builds)
+    expect(kept.length).toBeLessThanOrEqual(RETENTION.buildsPerPipeline + 2)
+    expect(redSince(kept)).toBe(redSince(builds))
+  })
+
   it('keeps main and the most recently active branches per repository', () => {
     const builds: Build[] = [build({ id: 'main', branch: 'main', updatedAt: iso(0) })]
     for (let i = 0; i < RETENTION.pipelinesPerRepo + 2; i++) {

@@ -287,6 +287,25 @@ describe('createStreamClient', () => {
     c.close()
   })
 
+  it('keeps a snapshot whose one entity it cannot read, reporting that entity, and goes live', () => {
+    const c = client()
+    const es = FakeEventSource.last()
+    es.emit('hello', hello(), 'ignored')
+    es.emit(
+      'snapshot',
+      snapshot({ builds: [build({ id: 'good' }), { ...build({ id: 'new-status' }), status: 'skipped' }] }),
+      'e-5',
+    )
+    const applied = events.find((e) => e.type === 'snapshot')
+    expect(applied?.type === 'snapshot' && applied.data.builds.map((b) => b.id)).toEqual(['good'])
+    expect(rejections.map((r) => [r.type, r.kind, r.reason.split(':')[0]])).toEqual([
+      ['build', 'invalid', 'snapshot.builds[1].status'],
+    ])
+    expect(c.info().lastEventId).toBe('e-5')
+    expect(statuses.at(-1)).toBe('live')
+    c.close()
+  })
+
   it('keeps exactly one EventSource open through every kind of reopen', () => {
     const c = client({ random: () => 0 })
     const check = () => expect(FakeEventSource.open().length).toBeLessThanOrEqual(1)
