@@ -10,6 +10,7 @@ import type { Filters } from '../domain/filters'
 import { useBoardStore } from '../stores/board'
 import { useClockStore } from '../stores/clock'
 import { useConnectionStore } from '../stores/connection'
+import { useHeldOrder } from './useHeldOrder'
 
 /**
  * What the wall shows, derived from the stores with one computed per column. The maps are
@@ -21,10 +22,18 @@ export function useWallModel(filters: Pick<Filters, 'repos' | 'services'>) {
   const connection = useConnectionStore()
 
   const now = computed(() => clock.now)
-  const pipelines = computed(() => pipelineRows(board.builds.values(), filters.repos))
+  const sortedPipelines = computed(() => pipelineRows(board.builds.values(), filters.repos))
+  const pipelines = useHeldOrder(
+    () => sortedPipelines.value,
+    (row) => row.key,
+  )
   const allPullRequests = computed(() => pullRequestRows(board.pullRequests, filters.repos))
   // Only this cheap filter follows the clock: merged and closed PRs leave after a while.
-  const pullRequests = computed(() => shownPullRequests(allPullRequests.value, clock.now))
+  const shownPrs = computed(() => shownPullRequests(allPullRequests.value, clock.now))
+  const pullRequests = useHeldOrder(
+    () => shownPrs.value,
+    (row) => row.pr.id,
+  )
   const deployments = computed(() => deploymentGrid(board.deployments.values(), filters.services))
   const productionFailures = computed(() =>
     deployments.value.rows

@@ -1,14 +1,19 @@
-import * as v from 'valibot'
+import * as s from './schema'
 
 // ISO 8601 in UTC, as the protocol requires; offsets other than Z are refused so
 // every clock on the page compares like with like.
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/
 
-export const IsoTime = v.pipe(v.string(), v.regex(ISO_UTC, 'must be an ISO 8601 UTC time'))
-const Text = v.string()
-const Id = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(200, 'is too long'))
-const Url = v.nullable(v.string())
-const Count = v.pipe(v.number(), v.integer('must be an integer'), v.minValue(0, 'must not be negative'))
+export const IsoTime = s.check(s.string, (text) => ISO_UTC.test(text), 'must be an ISO 8601 UTC time')
+const Text = s.string
+export const NonEmpty = s.check(s.string, (text) => text.length > 0, 'must not be empty')
+const Id = s.check(NonEmpty, (text) => text.length <= 200, 'is too long')
+const Url = s.nullable(s.string)
+export const Count = s.check(
+  s.check(s.number, Number.isInteger, 'must be an integer'),
+  (n) => n >= 0,
+  'must not be negative',
+)
 
 export const BUILD_STATUSES = ['queued', 'running', 'passed', 'failed', 'canceled'] as const
 export const PR_STATES = ['open', 'merged', 'closed'] as const
@@ -18,68 +23,72 @@ export const DEPLOY_STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 
 
 // looseObject: fields the page does not know yet are kept, never rejected, so the
 // real service can add to an entity without breaking deployed wall screens.
-export const CommitSchema = v.looseObject({
+export const CommitSchema = s.looseObject({
   sha: Text,
   message: Text,
   author: Text,
 })
 
-export const BuildSchema = v.looseObject({
+export const BuildSchema = s.looseObject({
   id: Id,
   repo: Text,
   branch: Text,
   number: Count,
-  status: v.picklist(BUILD_STATUSES),
+  status: s.picklist(BUILD_STATUSES),
   commit: CommitSchema,
-  startedAt: v.nullable(IsoTime),
-  finishedAt: v.nullable(IsoTime),
+  startedAt: s.nullable(IsoTime),
+  finishedAt: s.nullable(IsoTime),
   updatedAt: IsoTime,
-  expectedDurationMs: v.nullable(Count),
+  expectedDurationMs: s.nullable(Count),
   url: Url,
 })
 
-export const ReviewerSchema = v.looseObject({
+export const ReviewerSchema = s.looseObject({
   login: Text,
-  state: v.picklist(REVIEW_STATES),
+  state: s.picklist(REVIEW_STATES),
 })
 
-export const PullRequestSchema = v.looseObject({
+export const PullRequestSchema = s.looseObject({
   id: Id,
   repo: Text,
   number: Count,
   title: Text,
   author: Text,
-  state: v.picklist(PR_STATES),
-  draft: v.boolean(),
-  reviewers: v.array(ReviewerSchema),
-  requiredApprovals: v.optional(Count),
-  checks: v.picklist(CHECK_STATES),
-  mergeable: v.nullable(v.boolean()),
-  blocks: v.array(Id),
+  state: s.picklist(PR_STATES),
+  draft: s.boolean,
+  reviewers: s.array(ReviewerSchema),
+  requiredApprovals: s.optional(Count),
+  checks: s.picklist(CHECK_STATES),
+  mergeable: s.nullable(s.boolean),
+  blocks: s.array(Id),
   createdAt: IsoTime,
   updatedAt: IsoTime,
   url: Url,
 })
 
-export const DeploymentSchema = v.looseObject({
+export const DeploymentSchema = s.looseObject({
   id: Id,
   service: Text,
-  environment: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
+  environment: NonEmpty,
   version: Text,
-  previousVersion: v.nullable(Text),
-  status: v.picklist(DEPLOY_STATUSES),
-  rolloutPercent: v.pipe(v.number(), v.minValue(0, 'must be 0 or more'), v.maxValue(100, 'must be 100 or less')),
+  previousVersion: s.nullable(Text),
+  status: s.picklist(DEPLOY_STATUSES),
+  rolloutPercent: s.check(
+    s.check(s.number, (n) => n >= 0, 'must be 0 or more'),
+    (n) => n <= 100,
+    'must be 100 or less',
+  ),
   deployedBy: Text,
-  startedAt: v.nullable(IsoTime),
-  finishedAt: v.nullable(IsoTime),
+  startedAt: s.nullable(IsoTime),
+  finishedAt: s.nullable(IsoTime),
   updatedAt: IsoTime,
   url: Url,
 })
 
-export type Build = Readonly<v.InferOutput<typeof BuildSchema>>
-export type PullRequest = Readonly<v.InferOutput<typeof PullRequestSchema>>
-export type Deployment = Readonly<v.InferOutput<typeof DeploymentSchema>>
-export type Reviewer = v.InferOutput<typeof ReviewerSchema>
+export type Build = Readonly<s.Output<typeof BuildSchema>>
+export type PullRequest = Readonly<s.Output<typeof PullRequestSchema>>
+export type Deployment = Readonly<s.Output<typeof DeploymentSchema>>
+export type Reviewer = s.Output<typeof ReviewerSchema>
 export type BuildStatus = (typeof BUILD_STATUSES)[number]
 export type PullRequestState = (typeof PR_STATES)[number]
 export type ReviewState = (typeof REVIEW_STATES)[number]

@@ -1,29 +1,27 @@
-import * as v from 'valibot'
-import { BuildSchema, DeploymentSchema, IsoTime, PullRequestSchema } from './entities'
+import * as s from './schema'
+import { BuildSchema, Count, DeploymentSchema, IsoTime, NonEmpty, PullRequestSchema } from './entities'
 
-const Count = v.pipe(v.number(), v.integer('must be an integer'), v.minValue(0, 'must not be negative'))
-
-export const HelloSchema = v.looseObject({
-  connectionId: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
-  serverVersion: v.string(),
-  heartbeatMs: v.pipe(Count, v.minValue(1, 'must be positive')),
-  replayed: v.boolean(),
+export const HelloSchema = s.looseObject({
+  connectionId: NonEmpty,
+  serverVersion: s.string,
+  heartbeatMs: s.check(Count, (n) => n >= 1, 'must be positive'),
+  replayed: s.boolean,
 })
 
-export const SnapshotSchema = v.looseObject({
-  builds: v.array(BuildSchema),
-  pullRequests: v.array(PullRequestSchema),
-  deployments: v.array(DeploymentSchema),
+export const SnapshotSchema = s.looseObject({
+  builds: s.array(BuildSchema),
+  pullRequests: s.array(PullRequestSchema),
+  deployments: s.array(DeploymentSchema),
   serverTime: IsoTime,
 })
 
-export const HeartbeatSchema = v.looseObject({ serverTime: IsoTime })
-export const ReconnectSchema = v.looseObject({ reason: v.string() })
+export const HeartbeatSchema = s.looseObject({ serverTime: IsoTime })
+export const ReconnectSchema = s.looseObject({ reason: s.string })
 
-export const LogLinesSchema = v.pipe(v.array(v.string()), v.maxLength(10_000, 'has more than 10000 lines'))
+export const LogLinesSchema = s.check(s.array(s.string), (lines) => lines.length <= 10_000, 'has more than 10000 lines')
 
-export const LogSchema = v.looseObject({
-  buildId: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
+export const LogSchema = s.looseObject({
+  buildId: NonEmpty,
   offset: Count,
   lines: LogLinesSchema,
 })
@@ -45,13 +43,13 @@ export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[]
 export const STATE_EVENT_TYPES = ['build', 'pull_request', 'deployment'] as const
 export type StateEventType = (typeof STATE_EVENT_TYPES)[number]
 
-export type Hello = v.InferOutput<typeof HelloSchema>
-export type Snapshot = v.InferOutput<typeof SnapshotSchema>
-export type Heartbeat = v.InferOutput<typeof HeartbeatSchema>
-export type Reconnect = v.InferOutput<typeof ReconnectSchema>
-export type LogChunk = v.InferOutput<typeof LogSchema>
+export type Hello = s.Output<typeof HelloSchema>
+export type Snapshot = s.Output<typeof SnapshotSchema>
+export type Heartbeat = s.Output<typeof HeartbeatSchema>
+export type Reconnect = s.Output<typeof ReconnectSchema>
+export type LogChunk = s.Output<typeof LogSchema>
 
-type Payloads = { [K in EventType]: v.InferOutput<(typeof EVENT_SCHEMAS)[K]> }
+type Payloads = { [K in EventType]: s.Output<(typeof EVENT_SCHEMAS)[K]> }
 
 /** A frame that passed its schema; `id` is the SSE id when the frame carried one. */
 export type StreamEvent = { [K in EventType]: { type: K; data: Payloads[K]; id: string | null } }[EventType]

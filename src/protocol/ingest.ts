@@ -1,23 +1,22 @@
-import * as v from 'valibot'
-import { BuildSchema, DeploymentSchema, PullRequestSchema } from './entities'
+import * as s from './schema'
+import { BuildSchema, DeploymentSchema, NonEmpty, PullRequestSchema } from './entities'
 import { LogLinesSchema } from './events'
-import { describeIssues } from './parse'
 
 // What `POST /api/events` accepts: the same entity schemas the page parses with, so
 // anything ingested is something every page can render.
-export const IngestLogSchema = v.looseObject({
-  buildId: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
+export const IngestLogSchema = s.looseObject({
+  buildId: NonEmpty,
   lines: LogLinesSchema,
 })
 
-export const IngestItemSchema = v.variant('type', [
-  v.object({ type: v.literal('build'), data: BuildSchema }),
-  v.object({ type: v.literal('pull_request'), data: PullRequestSchema }),
-  v.object({ type: v.literal('deployment'), data: DeploymentSchema }),
-  v.object({ type: v.literal('log'), data: IngestLogSchema }),
-])
+export const IngestItemSchema = s.variant('type', {
+  build: s.object({ type: s.picklist(['build']), data: BuildSchema }),
+  pull_request: s.object({ type: s.picklist(['pull_request']), data: PullRequestSchema }),
+  deployment: s.object({ type: s.picklist(['deployment']), data: DeploymentSchema }),
+  log: s.object({ type: s.picklist(['log']), data: IngestLogSchema }),
+})
 
-export type IngestItem = v.InferOutput<typeof IngestItemSchema>
+export type IngestItem = s.Output<typeof IngestItemSchema>
 export const MAX_INGEST_ITEMS = 1000
 
 export type IngestResult = { ok: true; items: IngestItem[] } | { ok: false; error: string }
@@ -30,12 +29,12 @@ export function validateIngest(body: unknown): IngestResult {
     return { ok: false, error: `(root): at most ${MAX_INGEST_ITEMS} events per request` }
   const items: IngestItem[] = []
   for (let i = 0; i < list.length; i++) {
-    const result = v.safeParse(IngestItemSchema, list[i])
-    if (!result.success) {
+    const result = s.parse(IngestItemSchema, list[i])
+    if (!result.ok) {
       const where = Array.isArray(body) ? `[${i}].` : ''
-      return { ok: false, error: `${where}${describeIssues(result.issues)}` }
+      return { ok: false, error: `${where}${s.describeIssue(result.issue)}` }
     }
-    items.push(result.output)
+    items.push(result.value)
   }
   return { ok: true, items }
 }

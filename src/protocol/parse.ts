@@ -1,4 +1,4 @@
-import * as v from 'valibot'
+import * as s from './schema'
 import { BuildSchema, DeploymentSchema, PullRequestSchema } from './entities'
 import { EVENT_SCHEMAS, SnapshotSchema, type EventType, type Snapshot, type StreamEvent } from './events'
 
@@ -15,23 +15,15 @@ export interface Rejection {
 /** `dropped`: entities of a snapshot that failed their schema and were left out of it. */
 export type ParseResult = { ok: true; event: StreamEvent; dropped?: Rejection[] } | Rejection
 
-/** Formats valibot issues as `path: message`, the shape the ingest's 400 answers use too. */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  const first = issues[0]
-  if (!first) return 'invalid'
-  const path = v.getDotPath(first) ?? '(root)'
-  return `${path}: ${first.message}`
-}
-
 export function isEventType(type: string): type is EventType {
-  return Object.prototype.hasOwnProperty.call(EVENT_SCHEMAS, type)
+  return Object.hasOwn(EVENT_SCHEMAS, type)
 }
 
-const SnapshotEnvelope = v.looseObject({
-  ...SnapshotSchema.entries,
-  builds: v.array(v.unknown()),
-  pullRequests: v.array(v.unknown()),
-  deployments: v.array(v.unknown()),
+const SnapshotEnvelope = s.looseObject({
+  ...SnapshotSchema.shape,
+  builds: s.array(s.unknown),
+  pullRequests: s.array(s.unknown),
+  deployments: s.array(s.unknown),
 })
 
 const SNAPSHOT_LISTS = [
@@ -40,28 +32,23 @@ const SNAPSHOT_LISTS = [
   ['deployments', 'deployment', DeploymentSchema],
 ] as const
 
+const invalid = (type: string, reason: string): Rejection => ({ ok: false, kind: 'invalid', type, reason })
+
 /**
  * A snapshot is checked entity by entity: one entity the page cannot read (a status value
  * added by the service, say) is left out and reported, instead of costing the whole board.
  */
 function parseSnapshot(payload: unknown, id: string | null): ParseResult {
-  const envelope = v.safeParse(SnapshotEnvelope, payload)
-  if (!envelope.success)
-    return { ok: false, kind: 'invalid', type: 'snapshot', reason: describeIssues(envelope.issues) }
-  const data: Record<string, unknown> = { ...envelope.output }
+  const envelope = s.parse(SnapshotEnvelope, payload)
+  if (!envelope.ok) return invalid('snapshot', s.describeIssue(envelope.issue))
+  const data: Record<string, unknown> = { ...envelope.value }
   const dropped: Rejection[] = []
   for (const [list, type, schema] of SNAPSHOT_LISTS) {
     const kept: unknown[] = []
-    envelope.output[list].forEach((item, index) => {
-      const result = v.safeParse(schema, item)
-      if (result.success) kept.push(result.output)
-      else
-        dropped.push({
-          ok: false,
-          kind: 'invalid',
-          type,
-          reason: `snapshot.${list}[${index}].${describeIssues(result.issues)}`,
-        })
+    envelope.value[list].forEach((item, index) => {
+      const result = s.parse(schema, item)
+      if (result.ok) kept.push(result.value)
+      else dropped.push(invalid(type, `snapshot.${list}[${index}].${s.describeIssue(result.issue)}`))
     })
     data[list] = kept
   }
@@ -73,9 +60,9 @@ function parseSnapshot(payload: unknown, id: string | null): ParseResult {
 export function parsePayload(type: string, payload: unknown, id: string | null = null): ParseResult {
   if (!isEventType(type)) return { ok: false, kind: 'unknown_event', type, reason: `unknown event type "${type}"` }
   if (type === 'snapshot') return parseSnapshot(payload, id)
-  const result = v.safeParse(EVENT_SCHEMAS[type], payload)
-  if (!result.success) return { ok: false, kind: 'invalid', type, reason: describeIssues(result.issues) }
-  return { ok: true, event: { type, data: result.output, id } as StreamEvent }
+  const result = s.parse(EVENT_SCHEMAS[type], payload)
+  if (!result.ok) return invalid(type, s.describeIssue(result.issue))
+  return { ok: true, event: { type, data: result.value, id } as StreamEvent }
 }
 
 /** Parses one SSE frame (its event name, data text and id). Never throws. */

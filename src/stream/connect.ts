@@ -6,14 +6,9 @@ import { useClockStore } from '../stores/clock'
 import { FRAME_TIME_RESOLUTION_MS, useConnectionStore } from '../stores/connection'
 import { createStreamClient, type EventSourceConstructor, type StreamClientOptions } from './eventSource'
 import { createFollows, type FollowTransport } from './follow'
-import {
-  browserStorage,
-  createBoardPersistence,
-  loadSavedBoard,
-  type BoardPersistence,
-  type SavedBoard,
-} from './persist'
-import { createSelfUpdate, type SelfUpdate, type SelfUpdateOptions } from './selfUpdate'
+import type { BoardPersistence, createBoardPersistence } from './persist'
+import { browserStorage, loadSavedBoard, type SavedBoard } from './savedBoard'
+import type { SelfUpdate, SelfUpdateOptions } from './selfUpdate'
 
 export interface ConnectBoardOptions {
   url?: string
@@ -64,8 +59,10 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
   const transport: FollowTransport = createFetchTransport(options.followUrl ?? '/api/follow', options.fetchImpl)
   const follows = createFollows(transport)
   const ingest = board.ingest
+  /** Set by stop(): a part whose code arrives later must not start then. */
+  let stopped = false
   const restored = options.persist ? restoreBoard(options.persist.storage ?? browserStorage()) : null
-  const selfUpdate: SelfUpdate | null = options.selfUpdate ? createSelfUpdate(options.selfUpdate) : null
+  const selfUpdate = options.selfUpdate ? startSelfUpdate(options.selfUpdate) : null
 
   function restoreBoard(storage: Storage | null): { storage: Storage; saved: SavedBoard | null } | null {
     if (!storage) return null
@@ -75,6 +72,24 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
       connection.markRestored(saved.dataAt, saved.heartbeatMs)
     }
     return { storage, saved }
+  }
+
+  /**
+   * Self-update acts on a later hello than the first, so its code loads after the first paint
+   * (a chunk of its own); the versions seen meanwhile wait for it, in order.
+   */
+  function startSelfUpdate(selfUpdateOptions: SelfUpdateOptions): Pick<SelfUpdate, 'observeVersion' | 'stop'> {
+    const seen: string[] = []
+    let updater: SelfUpdate | null = null
+    void import('./selfUpdate').then((module) => {
+      if (stopped) return
+      updater = module.createSelfUpdate(selfUpdateOptions)
+      for (const version of seen) updater.observeVersion(version)
+    })
+    return {
+      observeVersion: (version) => (updater ? updater.observeVersion(version) : void seen.push(version)),
+      stop: () => updater?.stop(),
+    }
   }
 
   function onEvent(event: StreamEvent): void {
@@ -145,11 +160,22 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
     },
   })
   clock.start()
-  const persistence = restored ? startPersistence(restored.storage, options.persist?.intervalMs) : null
+  let persistence: { saver: BoardPersistence; stop: () => void } | null = null
+  // Only a confirmed board is saved, so saving (a chunk of its own) loads after the first paint.
+  if (restored) {
+    void import('./persist').then((persist) => {
+      if (stopped) return
+      persistence = startPersistence(persist.createBoardPersistence, restored.storage, options.persist?.intervalMs)
+    })
+  }
 
   // Only a board the stream confirmed (live) is saved, with its resume id, as of now.
-  function startPersistence(storage: Storage, intervalMs?: number): { saver: BoardPersistence; stop: () => void } {
-    const saver = createBoardPersistence({
+  function startPersistence(
+    create: typeof createBoardPersistence,
+    storage: Storage,
+    intervalMs?: number,
+  ): { saver: BoardPersistence; stop: () => void } {
+    const saver = create({
       storage,
       intervalMs,
       read: () => {
@@ -169,6 +195,8 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
       [() => board.builds, () => board.pullRequests, () => board.deployments, () => connection.status],
       () => saver.changed(),
     )
+    // The board may have gone live while this code was on its way.
+    if (connection.status === 'live') saver.changed()
     return {
       saver,
       stop: () => {
@@ -179,6 +207,7 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
   }
 
   const stop = () => {
+    stopped = true
     persistence?.saver.flush()
     persistence?.stop()
     selfUpdate?.stop()

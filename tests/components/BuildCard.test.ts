@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
 import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
 import BuildCard from '../../src/components/BuildCard.vue'
-import { HOSTILE, MIN, NOW, iso, makeBuild } from './fixtures'
+import { HOSTILE, MIN, NOW, iso, makeBuild, provideNow } from './fixtures'
 
-const mountCard = (over = {}, redSince: number | null = null) =>
-  mount(BuildCard, { props: { build: makeBuild(over), redSince, now: NOW } })
+const mountCard = (over = {}, redSince: number | null = null, clock = provideNow(NOW)) =>
+  mount(BuildCard, { props: { build: makeBuild(over), redSince }, global: clock.global })
 
 describe('BuildCard', () => {
   it.each([
@@ -48,7 +49,7 @@ describe('BuildCard', () => {
     })
     expect(card.get('.when').text()).toBe('3 min 05 s of ~6 min')
     const bar = card.get('.progress .bar').element as HTMLElement
-    expect(bar.style.width).toBe('51%')
+    expect(bar.style.transform).toBe('scaleX(0.51)')
     expect(card.find('.progress.overrun').exists()).toBe(false)
   })
 
@@ -60,15 +61,37 @@ describe('BuildCard', () => {
       expectedDurationMs: 6 * MIN,
     })
     expect(card.get('.when').text()).toBe('8 min 00 s · 2 min over')
-    expect((card.get('.progress .bar').element as HTMLElement).style.width).toBe('100%')
+    expect((card.get('.progress .bar').element as HTMLElement).style.transform).toBe('scaleX(1)')
     expect(card.find('.progress.overrun').exists()).toBe(true)
   })
 
   it('moves with the clock it is given', async () => {
-    const card = mountCard({ status: 'running', startedAt: iso(NOW - 10_000), finishedAt: null })
+    const clock = provideNow(NOW)
+    const card = mountCard({ status: 'running', startedAt: iso(NOW - 10_000), finishedAt: null }, null, clock)
     expect(card.get('.when').text()).toContain('10 s')
-    await card.setProps({ now: NOW + 5_000 })
+    clock.now.value = NOW + 5_000
+    await nextTick()
     expect(card.get('.when').text()).toContain('15 s')
+  })
+
+  it('renders again on a tick of the clock only when a text it shows changes', async () => {
+    const clock = provideNow(NOW)
+    const card = mountCard(
+      { status: 'passed', startedAt: iso(NOW - 185 * MIN), finishedAt: iso(NOW - 180 * MIN) },
+      null,
+      clock,
+    )
+    const instance = card.vm.$ as unknown as { render: (...args: unknown[]) => unknown }
+    const render = vi.fn(instance.render)
+    instance.render = render
+    const before = card.get('.when').text()
+    clock.now.value = NOW + 1_000
+    await nextTick()
+    expect(render).not.toHaveBeenCalled()
+    clock.now.value = NOW + 2 * 60 * MIN
+    await nextTick()
+    expect(render).toHaveBeenCalledTimes(1)
+    expect(card.get('.when').text()).not.toBe(before)
   })
 
   it('shows a running build of a red pipeline as still red', () => {

@@ -5,10 +5,10 @@ import DeploymentCell from '../../src/components/DeploymentCell.vue'
 import DeploymentsColumn from '../../src/components/DeploymentsColumn.vue'
 import { deploymentGrid } from '../../src/domain/columns'
 import type { Deployment } from '../../src/protocol'
-import { HOSTILE, MIN, NOW, iso, makeDeployment } from './fixtures'
+import { HOSTILE, MIN, NOW, iso, makeDeployment, provideNow } from './fixtures'
 
 const mountCell = (over: Partial<Deployment> = {}, driftFrom: string | null = null) =>
-  mount(DeploymentCell, { props: { deployment: makeDeployment(over), now: NOW, driftFrom } })
+  mount(DeploymentCell, { props: { deployment: makeDeployment(over), driftFrom }, global: provideNow(NOW).global })
 
 describe('DeploymentCell', () => {
   it('shows version, who deployed it, when, and the state', () => {
@@ -27,10 +27,10 @@ describe('DeploymentCell', () => {
     expect(cell.get('[data-kind="deployment"]').attributes('data-rollout')).toBe('42')
     expect(cell.get('.head .tag').text()).toBe('▶ 42%')
     expect(cell.get('.state').text()).toBe('rolling out 42%')
-    expect((cell.get('.progress .bar').element as HTMLElement).style.width).toBe('42%')
+    expect((cell.get('.progress .bar').element as HTMLElement).style.transform).toBe('scaleX(0.42)')
     await cell.setProps({ deployment: makeDeployment({ status: 'in_progress', rolloutPercent: 77, finishedAt: null }) })
     expect(cell.get('[data-kind="deployment"]').attributes('data-rollout')).toBe('77')
-    expect((cell.get('.progress .bar').element as HTMLElement).style.width).toBe('77%')
+    expect((cell.get('.progress .bar').element as HTMLElement).style.transform).toBe('scaleX(0.77)')
   })
 
   it.each([
@@ -87,7 +87,10 @@ describe('DeploymentsColumn', () => {
     makeDeployment({ id: 'a-c', service: 'api', environment: 'canary', status: 'in_progress', rolloutPercent: 30 }),
   ]
   const mountColumn = () =>
-    mount(DeploymentsColumn, { props: { grid: deploymentGrid(deployments), now: NOW, fit: false } })
+    mount(DeploymentsColumn, {
+      props: { grid: deploymentGrid(deployments), fit: false },
+      global: provideNow(NOW).global,
+    })
 
   it('counts every deployment it holds and shows one row per service, staging beside production', () => {
     const column = mountColumn()

@@ -3,10 +3,10 @@ import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import PullRequestCard from '../../src/components/PullRequestCard.vue'
 import type { PullRequest } from '../../src/protocol'
-import { HOSTILE, MIN, NOW, iso, makePr } from './fixtures'
+import { HOSTILE, MIN, NOW, iso, makePr, provideNow } from './fixtures'
 
 const mountCard = (over: Partial<PullRequest> = {}, ready = false, blocks = 0) =>
-  mount(PullRequestCard, { props: { pr: makePr(over), ready, blocks, now: NOW } })
+  mount(PullRequestCard, { props: { pr: makePr(over), ready, blocks }, global: provideNow(NOW).global })
 
 describe('PullRequestCard', () => {
   it('carries the hooks of an ordinary open PR', () => {

@@ -6,7 +6,7 @@ import PullRequestsColumn from '../../src/components/PullRequestsColumn.vue'
 import { BUILD_SLOT, PULL_REQUEST_SLOT } from '../../src/components/sizes'
 import { pipelineRows, pullRequestRows } from '../../src/domain/columns'
 import type { PullRequest } from '../../src/protocol'
-import { MIN, NOW, iso, makeBuild, makePr } from './fixtures'
+import { MIN, NOW, iso, makeBuild, makePr, provideNow } from './fixtures'
 
 /** Stands in for the browser's observer: tests say how tall each observed body is. */
 class FakeResizeObserver {
@@ -61,7 +61,10 @@ const builds = [
 
 describe('BuildsColumn', () => {
   it('shows everything off the kiosk, with no observer', () => {
-    const column = mount(BuildsColumn, { props: { rows: pipelineRows(builds), now: NOW, fit: false } })
+    const column = mount(BuildsColumn, {
+      props: { rows: pipelineRows(builds), fit: false },
+      global: provideNow(NOW).global,
+    })
     expect(column.findAll('[data-kind="build"]')).toHaveLength(21)
     expect(column.find('[data-overflow]').exists()).toBe(false)
     expect(FakeResizeObserver.instances).toHaveLength(0)
@@ -69,7 +72,10 @@ describe('BuildsColumn', () => {
   })
 
   it('holds what fits on the kiosk, keeps the red build, and says what is not shown', async () => {
-    const column = mount(BuildsColumn, { props: { rows: pipelineRows(builds), now: NOW, fit: true } })
+    const column = mount(BuildsColumn, {
+      props: { rows: pipelineRows(builds), fit: true },
+      global: provideNow(NOW).global,
+    })
     expect(FakeResizeObserver.instances).toHaveLength(1)
     // room for 6 cards, or 5 beside the summary
     FakeResizeObserver.instances[0]!.resize(heightFor(6))
@@ -82,7 +88,7 @@ describe('BuildsColumn', () => {
 
   it('shows all, with no summary, when all fit', async () => {
     const rows = pipelineRows(builds.slice(0, 6))
-    const column = mount(BuildsColumn, { props: { rows, now: NOW, fit: true } })
+    const column = mount(BuildsColumn, { props: { rows, fit: true }, global: provideNow(NOW).global })
     FakeResizeObserver.instances[0]!.resize(heightFor(6))
     await flushPromises()
     expect(column.findAll('[data-kind="build"]')).toHaveLength(6)
@@ -90,7 +96,10 @@ describe('BuildsColumn', () => {
   })
 
   it('follows a resize and stops observing when unmounted', async () => {
-    const column = mount(BuildsColumn, { props: { rows: pipelineRows(builds), now: NOW, fit: true } })
+    const column = mount(BuildsColumn, {
+      props: { rows: pipelineRows(builds), fit: true },
+      global: provideNow(NOW).global,
+    })
     const observer = FakeResizeObserver.instances[0]!
     observer.resize(heightFor(3))
     await flushPromises()
@@ -104,13 +113,19 @@ describe('BuildsColumn', () => {
   })
 
   it('passes on the log request of a card', async () => {
-    const column = mount(BuildsColumn, { props: { rows: pipelineRows(builds), now: NOW, fit: false } })
+    const column = mount(BuildsColumn, {
+      props: { rows: pipelineRows(builds), fit: false },
+      global: provideNow(NOW).global,
+    })
     await column.get('[data-id="red"]').trigger('click')
     expect(column.emitted('open-log')).toEqual([['red']])
   })
 
   it('renders one card per pipeline in list items', () => {
-    const column = mount(BuildsColumn, { props: { rows: pipelineRows(builds), now: NOW, fit: false } })
+    const column = mount(BuildsColumn, {
+      props: { rows: pipelineRows(builds), fit: false },
+      global: provideNow(NOW).global,
+    })
     expect(column.findAll('ul.column-cards > li > [data-kind="build"]')).toHaveLength(21)
     expect(column.get('.column-alert').text()).toBe('✕ 1 red')
   })
@@ -129,7 +144,7 @@ describe('PullRequestsColumn', () => {
   const rows = pullRequestRows(new Map(prs.map((pr) => [pr.id, pr])))
 
   it('never hides a ready or a blocking PR', async () => {
-    const column = mount(PullRequestsColumn, { props: { rows, now: NOW, fit: true } })
+    const column = mount(PullRequestsColumn, { props: { rows, fit: true }, global: provideNow(NOW).global })
     FakeResizeObserver.instances[0]!.resize(heightFor(5, PULL_REQUEST_SLOT))
     await flushPromises()
     const cards = column.findAll('[data-kind="pull-request"]')

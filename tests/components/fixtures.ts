@@ -1,3 +1,5 @@
+import { shallowRef } from 'vue'
+import { NOW as NOW_KEY } from '../../src/components/now'
 import type { Build, Deployment, PullRequest } from '../../src/protocol'
 
 /** A fixed "now" for every test: 2026-01-10T12:00:00Z. */
@@ -62,3 +64,9 @@ export function makeDeployment(over: Partial<Deployment> = {}): Deployment {
 }
 
 export const HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+/** The page's clock for a mounted card, as App provides it; set `now.value` to move it. */
+export function provideNow(at: number) {
+  const now = shallowRef(at)
+  return { now, global: { provide: { [NOW_KEY as symbol]: now } } }
+}

@@ -2,6 +2,7 @@ import { test, expect, type Page } from '@playwright/test'
 import { boardSignature, devAction, openDevPanel } from './support/board'
 import { startDevServer, type RunningDevServer } from './support/devMock'
 import { freePort } from './support/stub'
+import { ORDER_HOLD_MS } from '../../src/components/useHeldOrder'
 
 // The dev panel's actions each change the board: in mock mode on the in-page simulator, and
 // (a few) against the stub through `npm run dev`.
@@ -80,6 +81,8 @@ test.describe('in mock mode', () => {
     await goLive(page, `${server.url}/?seed=5&speed=20`)
     await devAction(page, 'pause')
     await expect(page.locator('[data-dev-paused]')).toHaveText('paused')
+    // A column re-sorts up to a second after its last event (useHeldOrder): let that settle first.
+    await page.waitForTimeout(ORDER_HOLD_MS + 300)
     const held = await boardSignature(page)
     await page.waitForTimeout(2500)
     expect(await boardSignature(page)).toBe(held)

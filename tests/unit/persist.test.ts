@@ -15,34 +15,9 @@ import { useBoardStore } from '../../src/stores/board'
 import { useConnectionStore } from '../../src/stores/connection'
 import { build, deployment, pullRequest } from './fixtures/entities'
 import { FakeEventSource, hello, snapshot } from './fixtures/fakeEventSource'
+import { MemoryStorage } from './fixtures/memoryStorage'
 
 const NOW = Date.parse('2026-01-01T10:00:00.000Z')
-
-class MemoryStorage implements Storage {
-  items = new Map<string, string>()
-  writes = 0
-  quota = Number.POSITIVE_INFINITY
-  get length() {
-    return this.items.size
-  }
-  clear() {
-    this.items.clear()
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null
-  }
-  removeItem(key: string) {
-    this.items.delete(key)
-  }
-  setItem(key: string, value: string) {
-    if (value.length > this.quota) throw new DOMException('full', 'QuotaExceededError')
-    this.writes++
-    this.items.set(key, value)
-  }
-}
 
 function saved(overrides: Partial<SavedBoard> = {}): SavedBoard {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseFrame, type StateEvent } from '../../src/protocol'
+import { parseFrame, type Build, type StateEvent } from '../../src/protocol'
 import {
   applyEvents,
   emptyBoardState,
@@ -9,7 +9,7 @@ import {
   pruneState,
   stateFromSnapshot,
 } from '../../src/domain/reducer'
-import { RETENTION } from '../../src/domain/retention'
+import { RETENTION, retainBuilds } from '../../src/domain/retention'
 import { build, buildEvent, deployment, deploymentEvent, iso, prEvent, pullRequest } from './fixtures/entities'
 
 const NOW = Date.parse(iso(0))
@@ -159,6 +159,31 @@ describe('applyEvents', () => {
     expect([...twice.pullRequests.entries()]).toEqual([...once.pullRequests.entries()])
   })
 
+  it('keeps each map in insertion order: an update stays in place, a new id comes last', () => {
+    const state = stateFromSnapshot({
+      builds: [build({ id: 'b1' }), build({ id: 'b2', number: 2 })],
+      pullRequests: [pullRequest({ id: 'p1' }), pullRequest({ id: 'p2' })],
+      deployments: [deployment({ id: 'd1' }), deployment({ id: 'd2', environment: 'staging' })],
+    })
+    const next = applyEvents(
+      state,
+      [
+        buildEvent(build({ id: 'b3', number: 3, updatedAt: iso(1000) })),
+        buildEvent(build({ id: 'b1', status: 'passed', updatedAt: iso(1000) })),
+        prEvent(pullRequest({ id: 'p3', updatedAt: iso(1000) })),
+        prEvent(pullRequest({ id: 'p1', title: 'Renamed', updatedAt: iso(1000) })),
+        deploymentEvent(deployment({ id: 'd1', rolloutPercent: 90, updatedAt: iso(1000) })),
+      ],
+      NOW,
+    )
+    expect([...next.builds.keys()]).toEqual(['b1', 'b2', 'b3'])
+    expect(next.builds.get('b1')!.status).toBe('passed')
+    expect([...next.pullRequests.keys()]).toEqual(['p1', 'p2', 'p3'])
+    expect(next.pullRequests.get('p1')!.title).toBe('Renamed')
+    expect([...next.deployments.keys()]).toEqual(['d1', 'd2'])
+    expect(next.deployments.get('d1')!.rolloutPercent).toBe(90)
+  })
+
   it('keeps unknown extra fields from the wire and freezes what it stores', () => {
     const parsed = parseFrame(
       'build',
@@ -199,6 +224,18 @@ describe('retention inside applyEvents', () => {
     expect(state.builds.has('b999')).toBe(true)
     expect(state.builds.has('b1')).toBe(false)
     expect(state.retention.builds).toBe(RETENTION.buildsPerPipeline)
+  })
+
+  it('orders the pruned builds map as retention lists it', () => {
+    const events: StateEvent[] = []
+    for (let n = 1; n <= PRUNE_POLICY.growthMin + 1; n++) {
+      const branch = n % 2 ? 'main' : 'feature'
+      events.push(buildEvent(build({ id: `b${n}`, branch, number: n, updatedAt: iso(n * 1000) })))
+    }
+    const state = applyEvents(emptyBoardState(NOW), events, NOW)
+    expect(state.retention.builds).toBe(state.builds.size)
+    expect([...state.builds.keys()]).toEqual(retainBuilds(events.map((e) => e.data as Build)).map((b) => b.id))
+    expect([...state.builds.keys()].slice(0, 3)).toEqual(['b65', 'b63', 'b61'])
   })
 
   it('keeps the newest deployment per service and environment at once', () => {

@@ -4,10 +4,10 @@ import { connect, type Socket } from 'node:net'
 // HTTP/1.1 over plain sockets (no HTTP client machinery per chunk, so the generator costs
 // little next to the stub), spread over several 127.x.y.z source addresses so no single
 // address runs out of ports, and records how long each stamped event took from publish to
-// receipt.
+// receipt. Connections may be split over several servers (the floor in several processes).
 
 export type FanoutRequest =
-  { type: 'open'; url: string; count: number; addresses: string[] } | { type: 'collect' } | { type: 'close' }
+  { type: 'open'; urls: string[]; count: number; addresses: string[] } | { type: 'collect' } | { type: 'close' }
 
 export type FanoutReply =
   | { type: 'opened'; open: number; failed: number; ms: number; firstError: string | null }
@@ -66,16 +66,17 @@ function openOne(url: URL, localAddress: string): Promise<void> {
   })
 }
 
-async function open(url: string, count: number, addresses: string[]): Promise<FanoutReply> {
+async function open(urls: string[], count: number, addresses: string[]): Promise<FanoutReply> {
   const started = performance.now()
-  const target = new URL(url)
+  const targets = urls.map((url) => new URL(url))
   let failed = 0
   let firstError: string | null = null
   // In waves, so the listen backlog never overflows.
   const wave = 250
   for (let i = 0; i < count; i += wave) {
     const batch: Promise<void>[] = []
-    for (let j = i; j < Math.min(count, i + wave); j++) batch.push(openOne(target, addresses[j % addresses.length]!))
+    for (let j = i; j < Math.min(count, i + wave); j++)
+      batch.push(openOne(targets[j % targets.length]!, addresses[j % addresses.length]!))
     for (const result of await Promise.allSettled(batch)) {
       if (result.status === 'rejected') {
         failed++
@@ -89,7 +90,7 @@ async function open(url: string, count: number, addresses: string[]): Promise<Fa
 process.on('message', (raw) => {
   const message = raw as FanoutRequest
   if (message.type === 'open') {
-    void open(message.url, message.count, message.addresses).then((reply) => process.send?.(reply))
+    void open(message.urls, message.count, message.addresses).then((reply) => process.send?.(reply))
   } else if (message.type === 'collect') {
     process.send?.({ type: 'collected', latencies, received } satisfies FanoutReply)
     latencies = []

@@ -5,7 +5,8 @@
 // - long animation frames (PerformanceObserver 'long-animation-frame'), over 50 ms;
 // - event-to-paint: the EventSource is wrapped to note when each stamped state event
 //   (data field `benchAt`, the publish time in epoch ms) arrived; a MutationObserver on the
-//   cards notes when its card changed; the paint is taken as the end of that frame's
+//   cards notes when its card changed (each card carries `data-updated-at`, so an applied
+//   event changes its card even when nothing else on it does); the paint is taken as the end of that frame's
 //   rendering: a task posted from inside the frame runs after it, and a change made outside
 //   a frame is painted by the next one.
 ;(() => {
@@ -68,13 +69,18 @@
     }
   }
 
-  function cardsIn(node, ids) {
+  const CARD = '[data-kind][data-id]'
+  /** The card a changed node is part of. */
+  function cardOf(node, ids) {
     const element = node.nodeType === 1 ? node : node.parentElement
-    if (!element) return
-    const card = element.closest('[data-kind][data-id]')
+    const card = element && element.closest(CARD)
     if (card) ids.add(card.getAttribute('data-id'))
-    if (node.nodeType === 1)
-      for (const inner of node.querySelectorAll('[data-kind][data-id]')) ids.add(inner.getAttribute('data-id'))
+  }
+  /** Cards an added subtree brings (a mounted or moved card). */
+  function cardsUnder(node, ids) {
+    if (node.nodeType !== 1) return
+    if (node.matches(CARD)) ids.add(node.getAttribute('data-id'))
+    else for (const inner of node.querySelectorAll(CARD)) ids.add(inner.getAttribute('data-id'))
   }
 
   function settle(batch) {
@@ -90,9 +96,12 @@
   // One timer per observer callback, not per card: the probe should cost the page little.
   const observer = new MutationObserver((records) => {
     const ids = new Set()
+    let last = null
     for (const record of records) {
-      cardsIn(record.target, ids)
-      for (const added of record.addedNodes) cardsIn(added, ids)
+      // A card update is several records on the same few nodes: look each target up once in a row.
+      if (record.target !== last) cardOf(record.target, ids)
+      last = record.target
+      for (const added of record.addedNodes) cardsUnder(added, ids)
     }
     if (ids.size === 0) return
     const batch = []
