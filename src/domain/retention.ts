@@ -90,27 +90,36 @@ function byActivity(a: Pipeline, b: Pipeline): number {
  */
 export function retainBuilds(builds: Iterable<Build>): Build[] {
   // Grouped by repository, then branch: two lookups on strings the builds hold (whose hashes
-  // V8 keeps once computed) cost less than a joined key built, and hashed, per build.
-  const byRepo = new Map<string, Map<string, Build[]>>()
+  // V8 keeps once computed) cost less than a joined key built, and hashed, per build. The
+  // store's map holds builds in the order the last prune left them, a pipeline's together, so
+  // most builds belong to the pipeline of the build before and skip both lookups.
+  const byRepo = new Map<string, Map<string, Pipeline>>()
+  let pipeline: Pipeline | undefined
+  let repo = ''
+  let branch = ''
   for (const build of builds) {
-    let branches = byRepo.get(build.repo)
-    if (!branches) byRepo.set(build.repo, (branches = new Map()))
-    const list = branches.get(build.branch)
-    if (list) list.push(build)
-    else branches.set(build.branch, [build])
+    if (pipeline !== undefined && build.branch === branch && build.repo === repo) {
+      pipeline.builds.push(build)
+      if (compareTimes(build.updatedAt, pipeline.latest) > 0) pipeline.latest = build.updatedAt
+      continue
+    }
+    repo = build.repo
+    branch = build.branch
+    let branches = byRepo.get(repo)
+    if (!branches) byRepo.set(repo, (branches = new Map()))
+    pipeline = branches.get(branch)
+    if (!pipeline) {
+      branches.set(branch, (pipeline = { main: branch === 'main', latest: build.updatedAt, builds: [build] }))
+    } else {
+      pipeline.builds.push(build)
+      if (compareTimes(build.updatedAt, pipeline.latest) > 0) pipeline.latest = build.updatedAt
+    }
   }
   const kept: Build[] = []
   const pipelines: Pipeline[] = []
   for (const branches of byRepo.values()) {
     pipelines.length = 0
-    for (const [branch, list] of branches) {
-      let latest = list[0]!.updatedAt
-      for (let i = 1; i < list.length; i++) {
-        const updatedAt = list[i]!.updatedAt
-        if (compareTimes(updatedAt, latest) > 0) latest = updatedAt
-      }
-      pipelines.push({ main: branch === 'main', latest, builds: list })
-    }
+    branches.forEach((p) => pipelines.push(p))
     sortInPlace(pipelines, byActivity)
     const count = Math.min(pipelines.length, RETENTION.pipelinesPerRepo)
     for (let p = 0; p < count; p++) {

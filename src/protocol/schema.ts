@@ -114,25 +114,50 @@ export type ObjectSchema<S extends Shape, T> = Schema<T> & { readonly shape: S }
 /** Keys an output never copies from the input: they would touch the prototype. */
 const UNSAFE_KEYS = new Set(['__proto__', 'prototype', 'constructor'])
 
+type Fields = Record<string, unknown>
+
+/**
+ * A constructor of plain objects (their prototype is `Object.prototype`) that V8 lays out with
+ * room for 16 keys in the object itself. An object built key by key from `{}` holds its first
+ * four there and the rest in a separate array, which costs every later read of them (the
+ * store's, retention's, the cards') a memory fetch. V8 sizes a constructor's objects by the
+ * assignments to `this` in its source, plus 8, then trims the room to what its first objects
+ * used; the assignments below never run. One constructor per schema: its objects share one
+ * hidden class per set of keys.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function fieldsConstructor(): new () => Fields {
+  const Fields = function (this: Fields, sized?: boolean) {
+    if (sized) this.a = this.b = this.c = this.d = this.e = this.f = this.g = this.h = null
+  }
+  Fields.prototype = Object.prototype
+  return Fields as unknown as new () => Fields
+}
+
 /* @__NO_SIDE_EFFECTS__ */
 function objectOf<S extends Shape, T>(shape: S, loose: boolean): ObjectSchema<S, T> {
+  const keys = Object.keys(shape)
+  const schemas = keys.map((key) => shape[key]!)
+  const known = new Set(keys)
+  const Fields = fieldsConstructor()
   const run = (input: unknown): T | Fail => {
     if (!isObject(input)) return invalidType('Object', input)
-    const output: Record<string, unknown> = {}
-    for (const key in shape) {
-      const schema = shape[key]!
-      if (key in input) {
-        const value = schema(input[key])
+    const output = new Fields()
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      const raw = input[key]
+      if (raw !== undefined || key in input) {
+        const value = schemas[i]!(raw)
         if (value === FAIL) return failAt(key)
         output[key] = value
-      } else if (!schema.optional) {
+      } else if (!schemas[i]!.optional) {
         fail(`Invalid key: Expected "${key}" but received undefined`)
         return failAt(key)
       }
     }
     if (loose) {
       for (const key in input) {
-        if (Object.hasOwn(input, key) && !Object.hasOwn(shape, key) && !UNSAFE_KEYS.has(key)) output[key] = input[key]
+        if (!known.has(key) && Object.hasOwn(input, key) && !UNSAFE_KEYS.has(key)) output[key] = input[key]
       }
     }
     return output as T

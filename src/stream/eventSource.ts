@@ -45,6 +45,11 @@ export interface StreamClientOptions {
   heartbeatFallbackMs?: number
   /** Silence (no frame at all) longer than this many heartbeats reopens the stream. */
   watchdogHeartbeats?: number
+  /**
+   * A connection with no hello this long after it opened is reopened, even if the watchdog would
+   * wait longer (a hello is the first frame a server sends; 10 s by default).
+   */
+  helloTimeoutMs?: number
   backoffBaseMs?: number
   backoffCapMs?: number
   /** Resume point to start from, if the page already holds state. */
@@ -96,6 +101,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
   const clearTimer = options.clearTimeout ?? ((id: TimerId) => globalThis.clearTimeout(id))
   const network = options.network ?? defaultNetwork()
   const watchdogHeartbeats = options.watchdogHeartbeats ?? 2.5
+  const helloTimeoutMs = options.helloTimeoutMs ?? 10_000
   const baseMs = options.backoffBaseMs ?? 1000
   const capMs = options.backoffCapMs ?? 30_000
 
@@ -109,10 +115,13 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
   let opens = 0
   let heartbeatMs = options.heartbeatFallbackMs ?? 15_000
   let connectionId: string | null = null
+  /** The current connection has not said hello yet. */
+  let awaitingHello = false
   let lastEventId: string | null = options.lastEventId ?? null
   let lastMessageAt: number | null = null
   /** Local ms of the last frame on the current connection, or of its opening. */
   let lastActivityAt = 0
+  let openedAt = 0
   let lastDataAt: number | null = options.lastDataAt ?? null
   let status: ConnectionStatus | null = null
   let watchdog: TimerId | null = null
@@ -150,15 +159,23 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
 
   // The watchdog timer is not re-armed per frame (thousands a second): when it fires it
   // checks how long the stream has really been quiet and waits out the rest.
+  // Before the hello, only the hello timeout counts, whatever else arrives: until heartbeatMs is
+  // known, waiting 2.5 heartbeats means 37.5 s of "connecting" on a first load whose
+  // request stalled.
+  function silenceLimit(): number {
+    const limit = watchdogHeartbeats * heartbeatMs
+    return awaitingHello ? Math.min(limit, helloTimeoutMs) : limit
+  }
+
   function armWatchdog(): void {
     watchdog = clear(watchdog)
-    watchdog = setTimer(checkSilence, watchdogHeartbeats * heartbeatMs)
+    watchdog = setTimer(checkSilence, silenceLimit())
   }
 
   function checkSilence(): void {
     watchdog = null
-    const limit = watchdogHeartbeats * heartbeatMs
-    const quiet = now() - lastActivityAt
+    const limit = silenceLimit()
+    const quiet = now() - (awaitingHello ? openedAt : lastActivityAt)
     if (quiet >= limit) reopen()
     else watchdog = setTimer(checkSilence, limit - quiet)
   }
@@ -194,6 +211,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
 
   function onHello(id: string, heartbeat: number, replayed: boolean, at: number): void {
     connectionId = id
+    awaitingHello = false
     heartbeatMs = heartbeat
     attempt = 0
     armWatchdog()
@@ -246,6 +264,8 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
     source = new Impl(streamUrl(options.url, lastEventId))
     attach(source)
     lastActivityAt = now()
+    openedAt = lastActivityAt
+    awaitingHello = true
     armWatchdog()
     updateStatus()
   }

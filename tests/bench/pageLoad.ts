@@ -12,6 +12,7 @@ import {
   windowFigures,
   type WindowFigures,
 } from './lib/pageRun'
+import { measurePageFloor, type PageFloor } from './lib/pageFloor'
 import { Publisher } from './lib/publisher'
 import { startBenchStub } from './lib/stub'
 import { CHROMIUM } from './lib/browser'
@@ -34,6 +35,8 @@ interface RateResult {
   received: number
   /** Share of wall time the renderer's main thread was busy, and how (CPU ms per second). */
   busy: MainThread
+  /** The browser's own floor on a static copy of the wall as the run left it (lib/pageFloor.ts), one per run. */
+  floor: PageFloor[]
 }
 
 interface MainThread {
@@ -66,6 +69,7 @@ async function measureRate(
   publisher: Publisher,
   rate: number,
   seconds: number,
+  floorRuns = 0,
 ): Promise<RateResult> {
   const page = await probedPage(browser)
   try {
@@ -99,7 +103,14 @@ async function measureRate(
           .join(' | ') +
         `, catch-up ${catchUpMs.toFixed(0)} ms, main thread ${JSON.stringify(busy)}`,
     )
-    return { rate, windows, catchUpMs, published: result.published, received: data.received, busy }
+    const floor = floorRuns > 0 ? await measurePageFloor(page, rate, seconds / WINDOWS, floorRuns) : []
+    if (floor.length > 0) {
+      ctx.log(
+        `page ${rate}/s floor (static copy, ${floor[0]!.perFrame} cards a frame of ${floor[0]!.cards}): ` +
+          floor.map((f) => `fps ${f.fps.toFixed(1)} long ${f.longAnimationFrames}`).join(' | '),
+      )
+    }
+    return { rate, windows, catchUpMs, published: result.published, received: data.received, busy, floor }
   } finally {
     await page.context().close()
   }
@@ -213,7 +224,10 @@ export const pageLoadBench: Bench = {
     }
     try {
       for (const rate of rates) {
-        const r = await withStub((url, publisher) => measureRate(ctx, browser, url, publisher, rate, seconds))
+        const floorRuns = rate === 1000 ? WINDOWS : 0
+        const r = await withStub((url, publisher) =>
+          measureRate(ctx, browser, url, publisher, rate, seconds, floorRuns),
+        )
         metrics.push(...rateMetrics(r))
         ctx.log(`page ${rate}/s: median samples per window ${median(r.windows.map((w) => w.samples))}`)
       }
@@ -316,6 +330,24 @@ function rateMetrics(r: RateResult): Metric[] {
       rate === 5000 ? { op: '<=', limit: 1000 } : null,
       [r.catchUpMs],
     ),
+    ...(r.floor.length === 0
+      ? []
+      : [
+          metric(
+            `page.${rate}.floorFps`,
+            `${label}: floor, a static copy of the wall with ${r.floor[0]!.perFrame} card changes a frame: fps`,
+            'fps',
+            null,
+            r.floor.map((f) => f.fps),
+          ),
+          metric(
+            `page.${rate}.floorLoaf`,
+            `${label}: floor: long animation frames > 50 ms`,
+            'frames',
+            null,
+            r.floor.map((f) => f.longAnimationFrames),
+          ),
+        ]),
     metric(`page.${rate}.busy`, `${label}: renderer main thread busy`, '%', null, [r.busy.busyPercent]),
     metric(`page.${rate}.script`, `${label}: main-thread script`, 'ms/s', null, [r.busy.scriptMsPerS]),
     metric(`page.${rate}.layout`, `${label}: main-thread layout+style`, 'ms/s', null, [

@@ -3,6 +3,7 @@ import { computed, reactive } from 'vue'
 import { freezeEntity } from '../../src/domain/reducer'
 import { parseFrame, type StateEvent } from '../../src/protocol'
 import { useBoardStore } from '../../src/stores/board'
+import { useClockStore } from '../../src/stores/clock'
 import { generatePool, SIM_START, type EventPool } from './lib/eventPool'
 import { metric, type Bench } from './lib/metrics'
 
@@ -38,12 +39,32 @@ function timed(count: number, work: () => void): Rate {
 function freshStore(pool: EventPool) {
   setActivePinia(createPinia())
   const board = useBoardStore()
+  // The page's clock follows the server's time (connect.ts syncs it from hello and heartbeats),
+  // and so do the runs below (see `flushTimes`).
+  useClockStore().syncServerTime(new Date(SIM_START).toISOString())
   // Decoded as the stream decodes a snapshot frame (which also carries the server's time).
   const frame = JSON.stringify({ ...JSON.parse(pool.snapshotJson), serverTime: new Date(SIM_START).toISOString() })
   const result = parseFrame('snapshot', frame, 'bench-0')
   if (!result.ok || result.event.type !== 'snapshot') throw new Error(result.ok ? 'not a snapshot' : result.reason)
   board.applySnapshot(result.event.data, 'bench-0')
   return board
+}
+
+/**
+ * The server's time at each flush: the newest `updatedAt` of the batch, as on a live page, where
+ * events are current and heartbeats keep the clock on the server's. Left on today's date, every
+ * merged or closed PR of the simulated day would go at the first prune instead of staying its
+ * 60 s; left at the pool's start, none would ever go: either way the maps would not be the page's.
+ */
+function flushTimes(pool: EventPool, batch: number): string[] {
+  const times: string[] = []
+  let newest = ''
+  pool.events.forEach((frame, i) => {
+    const updatedAt = (JSON.parse(frame.data) as { updatedAt: string }).updatedAt
+    if (updatedAt > newest) newest = updatedAt
+    if ((i + 1) % batch === 0 || i === pool.events.length - 1) times.push(newest)
+  })
+  return times
 }
 
 /** Decoded and frozen as the stream client hands events to the store (src/stream/eventSource.ts). */
@@ -89,14 +110,21 @@ async function settledHeap(): Promise<void> {
  */
 export async function applyRate(pool: EventPool, batch: number): Promise<Rate> {
   const board = freshStore(pool)
+  const clock = useClockStore()
   const events = ingestedEvents(pool)
+  const times = flushTimes(pool, batch)
   await settledHeap()
   const { enqueue } = board.ingest
+  let flushes = 0
   const rate = timed(events.length, () => {
     for (let i = 0; i < events.length; i++) {
       enqueue(events[i]!)
-      if ((i + 1) % batch === 0) board.flush()
+      if ((i + 1) % batch === 0) {
+        clock.syncServerTime(times[flushes++]!)
+        board.flush()
+      }
     }
+    clock.syncServerTime(times[times.length - 1]!)
     board.flush()
   })
   if (board.appliedCount !== events.length) throw new Error(`applied ${board.appliedCount} of ${events.length}`)
@@ -106,8 +134,11 @@ export async function applyRate(pool: EventPool, batch: number): Promise<Rate> {
 /** Parse (JSON + schema), freeze and apply: the page's whole per-event path after the EventSource. */
 export async function parseAndApplyRate(pool: EventPool, batch: number): Promise<Rate> {
   const board = freshStore(pool)
+  const clock = useClockStore()
   const { enqueue } = board.ingest
+  const times = flushTimes(pool, batch)
   await settledHeap()
+  let flushes = 0
   return timed(pool.events.length, () => {
     for (let i = 0; i < pool.events.length; i++) {
       const frame = pool.events[i]!
@@ -115,8 +146,12 @@ export async function parseAndApplyRate(pool: EventPool, batch: number): Promise
       if (!result.ok) throw new Error(result.reason)
       freezeEntity(result.event.data)
       enqueue(result.event as StateEvent)
-      if ((i + 1) % batch === 0) board.flush()
+      if ((i + 1) % batch === 0) {
+        clock.syncServerTime(times[flushes++]!)
+        board.flush()
+      }
     }
+    clock.syncServerTime(times[times.length - 1]!)
     board.flush()
   })
 }

@@ -155,3 +155,75 @@ describe('PullRequestsColumn', () => {
     expect(column.get('[data-column="pull-requests"]').attributes('data-count')).toBe('12')
   })
 })
+
+describe('the laptop view renders only the cards near the viewport', () => {
+  // jsdom: a 768 px window, a 16 px root font, and every box at 0 until a test says otherwise.
+  const PITCH_PX = (PULL_REQUEST_SLOT.item + PULL_REQUEST_SLOT.gap) * ROOT_PX
+  const rows = pullRequestRows(
+    new Map(
+      Array.from({ length: 300 }, (_, i) => {
+        const pr = makePr({ id: `pr${i}`, number: i, updatedAt: iso(NOW - i * MIN) })
+        return [pr.id, pr] as const
+      }),
+    ),
+  )
+  let frames: FrameRequestCallback[] = []
+  beforeEach(() => {
+    frames = []
+    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => frames.push(callback))
+    vi.stubGlobal('cancelAnimationFrame', () => {})
+  })
+  const runFrames = () => frames.splice(0).forEach((callback) => callback(0))
+  const shownIds = (column: ReturnType<typeof mount>) =>
+    column.findAll('[data-kind="pull-request"]').map((card) => card.attributes('data-id'))
+
+  it('renders a screen and a half, and pads for the rest so the page keeps its height', async () => {
+    const column = mount(PullRequestsColumn, { props: { rows, fit: false }, global: provideNow(NOW).global })
+    await flushPromises()
+    // 768 px of view and 384 px below it: 17 cards of 68 px
+    const expected = rows.slice(0, Math.ceil((768 + 384) / PITCH_PX)).map((row) => row.pr.id)
+    expect(shownIds(column)).toEqual(expected)
+    expect(column.get('[data-column="pull-requests"]').attributes('data-count')).toBe('300')
+    const list = column.get('ul').element as HTMLElement
+    expect(list.style.paddingTop).toBe('0rem')
+    expect(list.style.paddingBottom).toBe(`${(300 - expected.length) * 4.25}rem`)
+    column.unmount()
+  })
+
+  it('follows the scroll, one measurement a frame', async () => {
+    const column = mount(PullRequestsColumn, {
+      props: { rows, fit: false },
+      global: provideNow(NOW).global,
+      attachTo: document.body,
+    })
+    await flushPromises()
+    const list = column.get('ul').element as HTMLElement
+    // scrolled 100 cards down the list
+    list.getBoundingClientRect = () => ({ top: -100 * PITCH_PX }) as DOMRect
+    // Columns of earlier tests may still listen; what counts is that a second event adds no frame.
+    window.dispatchEvent(new Event('scroll'))
+    const scheduled = frames.length
+    window.dispatchEvent(new Event('scroll'))
+    expect(frames).toHaveLength(scheduled)
+    runFrames()
+    await flushPromises()
+    const first = Math.floor((100 * PITCH_PX - 384) / PITCH_PX)
+    const end = Math.ceil((100 * PITCH_PX + 768 + 384) / PITCH_PX)
+    expect(shownIds(column)).toEqual(rows.slice(first, end).map((row) => row.pr.id))
+    expect(list.style.paddingTop).toBe(`${first * 4.25}rem`)
+    expect(list.style.paddingBottom).toBe(`${(300 - end) * 4.25}rem`)
+    column.unmount()
+    window.dispatchEvent(new Event('scroll'))
+    expect(frames, 'no listener left after unmount').toHaveLength(scheduled - 1)
+  })
+
+  it('renders every card on the kiosk, where the column chose what fits', async () => {
+    const column = mount(PullRequestsColumn, {
+      props: { rows: rows.slice(0, 40), fit: true },
+      global: provideNow(NOW).global,
+    })
+    await flushPromises()
+    expect(shownIds(column)).toHaveLength(40)
+    expect((column.get('ul').element as HTMLElement).style.paddingBottom).toBe('0rem')
+  })
+})

@@ -1,5 +1,6 @@
 import { test, expect, type Page } from '@playwright/test'
 import { boardSignature, devAction, openDevPanel } from './support/board'
+import { expectNotOnBoard } from './support/drills'
 import { startDevServer, type RunningDevServer } from './support/devMock'
 import { freePort } from './support/stub'
 import { ORDER_HOLD_MS } from '../../src/components/useHeldOrder'
@@ -31,7 +32,7 @@ test.describe('in mock mode', () => {
     expect(fixed).toMatch(/^b-/)
     // The pipeline's card is now the passing build; the failed one left the board's view.
     await expect(card(page, 'build', fixed!)).toHaveAttribute('data-status', 'passed')
-    await expect(card(page, 'build', failed!)).toHaveCount(0)
+    await expectNotOnBoard(page, 'build', failed!)
   })
 
   test('pull requests: a ready one, and one blocking another', async ({ page }) => {
@@ -74,7 +75,7 @@ test.describe('in mock mode', () => {
     await expect(page.locator('[data-dev-message]')).toHaveText(/on 1 stream/)
     await expect.poll(() => warnings.join('\n')).toMatch(/dropped a build frame/)
     await expect(page.locator('[data-connection="live"]')).toBeVisible()
-    await expect(card(page, 'build', 'b-malformed')).toHaveCount(0)
+    await expectNotOnBoard(page, 'build', 'b-malformed')
   })
 
   test('the simulator: pause holds the board still, resume and speed move it again', async ({ page }) => {

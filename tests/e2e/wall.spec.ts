@@ -2,6 +2,7 @@ import { test, expect, type Page } from '@playwright/test'
 import AxeBuilder from '@axe-core/playwright'
 import { ingest, startStub, type RunningStub } from './support/stub'
 import { approved, build, deployment, pullRequest } from './support/entities'
+import { pageCards } from './support/drills'
 
 const SIZES = [
   { width: 1280, height: 720, minMainPx: 13 },
@@ -85,9 +86,9 @@ test.describe('kiosk fit with the busy scenario', () => {
     await page.setViewportSize({ width: 1280, height: 720 })
     await page.goto(`${stub.url}/`)
     await expect(page.locator('[data-kind="build"]').first()).toBeVisible({ timeout: 15_000 })
-    const builds = page.locator('[data-column="builds"]')
-    const held = Number(await builds.getAttribute('data-count'))
-    await expect(builds.locator('[data-kind="build"]')).toHaveCount(held)
+    const held = Number(await page.locator('[data-column="builds"]').getAttribute('data-count'))
+    const shown = await pageCards(page)
+    expect(shown.filter((card) => card.startsWith('build:'))).toHaveLength(held)
     await expect(page.locator('[data-overflow]')).toHaveCount(0)
   })
 })
@@ -98,6 +99,51 @@ test.describe('with events pushed to an idle stub', () => {
     stub = await startStub({ SIM: '0' })
   })
   test.afterEach(async () => stub?.stop())
+
+  test('the laptop view renders the cards near the viewport of a long column, and scrolls to all of them', async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1280, height: 720 })
+    const greens = Array.from({ length: 300 }, (_, i) =>
+      build({
+        id: `b-long-${i}`,
+        repo: `service-${i}`,
+        number: i + 1,
+        updatedAt: new Date(Date.now() - i * 1000).toISOString(),
+      }),
+    )
+    await ingest(stub.url, greens)
+    await page.goto(`${stub.url}/`)
+    const column = page.locator('[data-column="builds"]')
+    await expect(column).toHaveAttribute('data-count', '300', { timeout: 15_000 })
+    await expect(column.locator('[data-id="b-long-0"]')).toBeInViewport()
+    const rendered = await column.locator('[data-kind="build"]').count()
+    expect(rendered, 'a window, not the whole column').toBeLessThan(60)
+    expect(rendered, 'at least the screen').toBeGreaterThan(8)
+
+    const geometry = async () =>
+      page.evaluate(() => {
+        const cards = [...document.querySelectorAll('[data-column="builds"] [data-kind="build"]')]
+        const tops = cards.map((card) => card.getBoundingClientRect().top + scrollY)
+        return { tops, scrollHeight: document.documentElement.scrollHeight }
+      })
+    const top = await geometry()
+    const pitch = top.tops[1]! - top.tops[0]!
+    expect(top.scrollHeight, 'the page is as tall as all 300 cards').toBeGreaterThan(top.tops[0]! + 299 * pitch)
+    for (let i = 1; i < top.tops.length; i++) expect(top.tops[i]! - top.tops[i - 1]!).toBeCloseTo(pitch, 0)
+
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
+    const last = column.locator('[data-id="b-long-299"]')
+    await expect(last).toBeInViewport()
+    await expect(column.locator('[data-id="b-long-0"]')).toHaveCount(0)
+    // Where the 300th card would be had every card been rendered (layout rounds each card's
+    // position to 1/64 px, so allow a fraction of one card over 300).
+    const lastTop = await last.evaluate((card) => card.getBoundingClientRect().top + scrollY)
+    expect(Math.abs(lastTop - (top.tops[0]! + 299 * pitch))).toBeLessThan(pitch / 4)
+
+    const all = await pageCards(page)
+    expect(all.filter((card) => card.startsWith('build:b-long-'))).toHaveLength(300)
+  })
 
   test('a red build stays on screen after many newer green ones', async ({ page }) => {
     await page.setViewportSize({ width: 1280, height: 720 })

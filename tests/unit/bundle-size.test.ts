@@ -17,7 +17,9 @@ describe('initial bundle size', () => {
     outDir = await mkdtemp(join(tmpdir(), 'radiator-bundle-'))
     size = await buildAndMeasure(outDir)
     for (const name of await readdir(join(outDir, 'assets'))) {
-      if (name.endsWith('.js')) chunks.set(name, await readFile(join(outDir, 'assets', name), 'utf8'))
+      if (name.endsWith('.js') || name.endsWith('.css')) {
+        chunks.set(name, await readFile(join(outDir, 'assets', name), 'utf8'))
+      }
     }
   }, 120_000)
   afterAll(async () => {
@@ -25,7 +27,9 @@ describe('initial bundle size', () => {
   })
 
   const entry = () => chunks.get(size.assets.find((a) => a.file.endsWith('.js'))!.file.replace('assets/', ''))!
-  const lazy = (prefix: string) => [...chunks].find(([name]) => name.startsWith(`${prefix}-`))?.[1] ?? ''
+  const lazy = (prefix: string) =>
+    [...chunks].find(([name]) => name.startsWith(`${prefix}-`) && name.endsWith('.js'))?.[1] ?? ''
+  const css = () => chunks.get(size.assets.find((a) => a.file.endsWith('.css'))!.file.replace('assets/', ''))!
 
   it('reads the assets index.html loads first, not lazy chunks', () => {
     const html =
@@ -56,9 +60,20 @@ describe('initial bundle size', () => {
   })
 
   it("ships neither Pinia's devtools file saver nor valibot (its schemas carry ~standard)", () => {
-    for (const code of chunks.values()) {
+    for (const [name, code] of chunks) {
+      if (!name.endsWith('.js')) continue
       expect(code).not.toContain('msSaveOrOpenBlob')
       expect(code).not.toContain('~standard')
     }
+  })
+
+  it('keeps light-dark() as written instead of lowering it to a pair of variables per colour', () => {
+    expect(css()).toContain('light-dark(')
+    expect(css()).not.toContain('--lightningcss-')
+  })
+
+  it('compiles templates without hoisting static props to module constants (vite.config.ts hoistStatic)', () => {
+    // Hoisted, each static props object is a constant of its own: `,du={class:`line head`},`.
+    expect(entry()).not.toMatch(/[,;]\w+=\{class:`[^`]*`\}[,;]/)
   })
 })

@@ -121,6 +121,49 @@ describe('retainBuilds', () => {
     }
   })
 
+  it('keeps what the plain rules keep from builds in the order the store holds them', () => {
+    // The store's map holds the last prune's output (a pipeline's builds together) then the
+    // builds that came since, some of them updates of held ones (same id, later in place).
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = random(seed)
+      const branches = ['main', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7'].slice(0, 1 + r.int(8))
+      const next = (id: string) =>
+        build({
+          id,
+          repo: r.pick(['api', 'web', 'cli']),
+          branch: r.pick(branches),
+          number: r.int(40),
+          status: r.pick(STATUSES),
+          updatedAt: randomTime(r),
+        })
+      const held = new Map<string, Build>()
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < r.int(80); i++) {
+          const update = held.size > 0 && r.int(3) === 0
+          const id = update ? r.pick([...held.keys()]) : `b${round}-${i}`
+          held.set(id, next(id))
+        }
+        const builds = [...held.values()]
+        const kept = retainBuilds(builds)
+        const ids = (list: Build[]) => list.map((b) => b.id)
+        expect(ids(kept), `seed ${seed}, round ${round}`).toEqual(ids(referenceRetainBuilds(builds)))
+        held.clear()
+        for (const b of kept) held.set(b.id, b)
+      }
+    }
+  })
+
+  it('tells apart neighbouring builds of the same branch name in different repositories', () => {
+    const builds = [
+      build({ id: 'api-1', repo: 'api', branch: 'main', number: 1 }),
+      build({ id: 'web-1', repo: 'web', branch: 'main', number: 1 }),
+      build({ id: 'web-f', repo: 'web', branch: 'f', number: 9 }),
+      build({ id: 'api-2', repo: 'api', branch: 'main', number: 2 }),
+      build({ id: 'web-2', repo: 'web', branch: 'main', number: 2 }),
+    ]
+    expect(retainBuilds(builds).map((b) => b.id)).toEqual(['api-2', 'api-1', 'web-2', 'web-1', 'web-f'])
+  })
+
   it('lists repositories as they first appear, main then the most active branches, newest builds first', () => {
     const builds = [
       build({ id: 'web-old', repo: 'web', branch: 'old', number: 1, updatedAt: iso(1000) }),

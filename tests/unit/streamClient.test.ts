@@ -176,6 +176,26 @@ describe('createStreamClient', () => {
     c.close()
   })
 
+  it('reopens a connection that has not said hello 10 s after opening, even before the watchdog would', () => {
+    const c = client({ heartbeatFallbackMs: 15_000 })
+    const first = FakeEventSource.last()
+    vi.advanceTimersByTime(5000)
+    // Frames other than the hello do not count as the handshake.
+    first.emit('heartbeat', { serverTime: '2026-01-01T10:00:01.000Z' })
+    vi.advanceTimersByTime(4999)
+    expect(FakeEventSource.instances).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    expect(FakeEventSource.instances).toHaveLength(2)
+    expect(first.readyState).toBe(2)
+    // Once the hello came, silence is judged by the heartbeat again: 2.5 x 15 s.
+    FakeEventSource.last().emit('hello', hello({ heartbeatMs: 15_000 }))
+    vi.advanceTimersByTime(37_499)
+    expect(FakeEventSource.instances).toHaveLength(2)
+    vi.advanceTimersByTime(1)
+    expect(FakeEventSource.instances).toHaveLength(3)
+    c.close()
+  })
+
   it('lets the browser retry by itself while readyState is CONNECTING, showing reconnecting then stale', () => {
     const c = client()
     const es = goLive('e-1', 1000)

@@ -73,7 +73,12 @@ export async function runLighthouse(url: string): Promise<LighthouseFigures> {
     const exited = once(chrome, 'exit')
     chrome.kill('SIGTERM')
     await Promise.race([exited, sleep(3000)])
-    if (chrome.exitCode === null && chrome.signalCode === null) chrome.kill('SIGKILL')
-    rmSync(profile, { recursive: true, force: true })
+    if (chrome.exitCode === null && chrome.signalCode === null) {
+      chrome.kill('SIGKILL')
+      await Promise.race([exited, sleep(3000)])
+    }
+    // Chromium's helper processes can still be writing into the profile for a moment after the
+    // browser exits (ENOTEMPTY, seen once under load): retried, as rm -rf would be.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
   }
 }

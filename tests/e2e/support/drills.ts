@@ -107,15 +107,43 @@ export function expectedCards(state: ServerState['state'], now = Date.now()): st
   return cards.sort()
 }
 
-/** The cards on the page as `kind:id:status`, sorted (duplicates kept, so a test can see them). */
+/**
+ * The cards on the page as `kind:id:status`, sorted (a card rendered twice is listed twice, so a
+ * test can see it). The scrolling view renders only the cards near the viewport, so this scrolls
+ * the page a screen at a time, top to bottom, and collects what each screen renders; the probes
+ * (`installProbes`) pause meanwhile, and the page goes back to where it was.
+ */
 export function pageCards(page: Page): Promise<string[]> {
-  return page
-    .locator('[data-kind][data-id]')
-    .evaluateAll((cards) =>
-      cards
-        .map((c) => `${c.getAttribute('data-kind')}:${c.getAttribute('data-id')}:${c.getAttribute('data-status')}`)
-        .sort(),
-    )
+  return page.evaluate(async () => {
+    const probe = (window as unknown as { __probe?: { paused: boolean } }).__probe
+    if (probe) probe.paused = true
+    const settle = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+    const start = window.scrollY
+    const status = new Map<string, string>()
+    const twice: string[] = []
+    for (let y = 0; ; y += window.innerHeight) {
+      window.scrollTo(0, y)
+      await settle()
+      const onScreen = new Set<string>()
+      for (const card of document.querySelectorAll('[data-kind][data-id]')) {
+        const key = `${card.getAttribute('data-kind')}:${card.getAttribute('data-id')}`
+        const line = `${key}:${card.getAttribute('data-status')}`
+        if (onScreen.has(key)) twice.push(line)
+        onScreen.add(key)
+        status.set(key, line)
+      }
+      if (y + window.innerHeight >= document.documentElement.scrollHeight) break
+    }
+    window.scrollTo(0, start)
+    await settle()
+    if (probe) probe.paused = false
+    return [...status.values(), ...twice].sort()
+  })
+}
+
+/** The page holds no card of this kind and id anywhere, rendered or scrolled out of view. */
+export async function expectNotOnBoard(page: Page, kind: string, id: string): Promise<void> {
+  expect((await pageCards(page)).filter((card) => card.startsWith(`${kind}:${id}:`))).toEqual([])
 }
 
 /** Waits until the page shows exactly what the server holds, with no card twice. */
@@ -160,6 +188,8 @@ export interface Probe {
 export async function installProbes(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const probe = {
+      /** Set while `pageCards` scrolls the page: cards leave and come back by design then. */
+      paused: false,
       minCards: Number.POSITIVE_INFINITY,
       frames: 0,
       blinks: [] as string[],
@@ -171,6 +201,10 @@ export async function installProbes(page: Page): Promise<void> {
     let previous = new Set<string>()
     const gone = new Set<string>()
     const sample = () => {
+      if (probe.paused) {
+        requestAnimationFrame(sample)
+        return
+      }
       const current = new Set<string>()
       for (const card of document.querySelectorAll('[data-kind][data-id]')) {
         current.add(card.getAttribute('data-id') ?? '')
