@@ -25,3 +25,9 @@ export function slotStyle(slot: SlotRem): StyleValue {
     '--reserve-h': `${slot.reserve}rem`,
   }
 }
+
+/** The root font size in px, which every rem size scales with (16 where the browser gives none, as in jsdom). */
+export function rootFontPx(): number {
+  const px = Number.parseFloat(getComputedStyle(document.documentElement).fontSize)
+  return px > 0 ? px : 16
+}

@@ -1,6 +1,6 @@
 import { computed, onBeforeUnmount, onMounted, shallowRef, useTemplateRef, type ComputedRef } from 'vue'
 import { listWindow } from '../domain/listWindow'
-import type { SlotRem } from './sizes'
+import { rootFontPx, type SlotRem } from './sizes'
 
 export interface RenderedWindow<T> {
   /** The items to render. */
@@ -19,10 +19,11 @@ interface Measured {
 const UNMEASURED: Measured = { listTop: 0, viewHeight: 1200, rem: 16 }
 
 /**
- * The scrolling (laptop) view renders only the cards of a column that are in or near the
- * viewport (on screen and half a screen above and below): a wall of a thousand cards would otherwise patch, style and lay out every one of
- * them on each event. Items are all `slot.item` tall, so the window follows from the scroll
- * position alone. Off (`enabled` false) the whole list renders, as the kiosk's capacity chose it.
+ * The scrolling (laptop) view renders only the cards of a column that are on screen or within
+ * half a screen of it: a wall of a thousand cards would otherwise patch, style and lay out every
+ * one of them on each event. Items are all `slot.item` tall, so the window follows from the
+ * scroll position alone. Off (`enabled` false) the whole list renders, as the kiosk's capacity
+ * chose it.
  */
 export function useListWindow<T>(
   items: () => readonly T[],
@@ -53,8 +54,7 @@ export function useListWindow<T>(
     frame = 0
     const el = list.value
     if (!el || !enabled()) return
-    const rem = Number.parseFloat(getComputedStyle(document.documentElement).fontSize)
-    const next = { listTop: el.getBoundingClientRect().top, viewHeight: window.innerHeight, rem: rem > 0 ? rem : 16 }
+    const next = { listTop: el.getBoundingClientRect().top, viewHeight: window.innerHeight, rem: rootFontPx() }
     const last = measured.value
     if (last.listTop !== next.listTop || last.viewHeight !== next.viewHeight || last.rem !== next.rem) {
       measured.value = next
