@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { EventHub, HubSubscriber } from './hub'
-import { encodeJsonFrame, encodeRetry } from './frames'
+import type { EventHub } from './hub'
 import type { Settings } from './settings'
+import { StreamSession, type StreamSink } from './streamSession'
 import { ConnectionTimers, type TimerCounter } from './timers'
 
-// One stream connection on node:http. What is pushed (ids, frames, replay) lives in the hub;
-// this file only wires a response to it: headers, greeting, catch-up, live, heartbeat, recycle, cut-off.
+// One stream connection on node:http. What is pushed (ids, frames, replay) lives in the hub,
+// how a connection behaves (greeting, catch-up, live, heartbeat, recycle, cut-off) in
+// streamSession.ts; this file only wires a response to them: headers, the shared chunk, drain.
 
 export interface StreamContext {
   hub: EventHub
@@ -24,7 +25,7 @@ export class ConnectionRegistry {
     this.connections.set(connection.id, connection)
   }
 
-  remove(connection: StreamConnection): void {
+  remove(connection: StreamSession): void {
     if (this.connections.get(connection.id) === connection) this.connections.delete(connection.id)
   }
 
@@ -47,8 +48,6 @@ export class ConnectionRegistry {
   }
 }
 
-/** Live log frames held back while a connection catches up; more means it is not reading. */
-const MAX_QUEUED_FRAMES = 5000
 /** Heartbeat periods a catch-up may wait for the client to read before it is cut off. */
 const STALLED_HEARTBEATS = 2
 
@@ -95,177 +94,75 @@ export function handleStream(
   return connection
 }
 
-/** When catching up, write until the socket asks to wait, then resume on 'drain'. */
-export class StreamConnection implements HubSubscriber {
-  readonly id = randomUUID()
-  readonly follows = new Map<string, () => void>()
-  private readonly timers: ConnectionTimers
-  private unsubscribe: (() => void) | null = null
-  /** The next state seq this client is owed. */
-  private cursor = 1
-  /** Per-connection frames (log backlog) owed while catching up. */
-  private readonly queue: string[] = []
-  private live = false
-  private waitingForDrain = false
-  /** Heartbeat periods spent waiting for a drain that has not come. */
-  private stalledBeats = 0
-  private closed = false
+/** A node:http response as a session's transport. */
+function responseSink(res: ServerResponse): StreamSink {
+  return {
+    write(frame, shared) {
+      const socket = res.socket
+      // The same chunk bytes for every connection, straight to the socket: same bytes on the wire
+      // as res.write, in order with it (both go through the socket's own buffer).
+      if (shared && socket && res.chunkedEncoding && res.headersSent) socket.write(sharedChunkOf(frame))
+      else res.write(frame)
+    },
+    get wantsMore() {
+      return !res.writableNeedDrain
+    },
+    get unsentBytes() {
+      return res.writableLength
+    },
+    close(lastFrame) {
+      res.end(lastFrame)
+    },
+    destroy() {
+      res.destroy()
+      res.socket?.destroy()
+    },
+  }
+}
+
+/** A stream session on a node:http response; 'drain' is its "ready for more". */
+export class StreamConnection extends StreamSession {
+  private readonly registry: ConnectionRegistry
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly ctx: StreamContext,
+    ctx: StreamContext,
   ) {
-    this.timers = new ConnectionTimers(ctx.timers)
-    res.on('close', () => this.cleanup())
-  }
-
-  get isLive(): boolean {
-    return this.live
-  }
-
-  start(lastEventId: string | null): void {
-    const { hub, settings, registry } = this.ctx
-    // A client gone before we start would never emit 'close' again: nothing to set up for it.
-    if (this.res.socket === null || this.res.socket.destroyed) return this.cleanup()
-    registry.add(this)
-    // Subscribing and taking the snapshot or resume point happen in the same tick as each
-    // other: no publish can fall between them, so nothing is missed and nothing is doubled.
-    this.unsubscribe = hub.subscribe(this)
-    const resume = hub.resume(lastEventId)
-    this.res.write(encodeRetry(settings.retryMs))
-    this.res.write(
-      encodeJsonFrame('hello', {
-        connectionId: this.id,
-        serverVersion: this.ctx.serverVersion(),
+    const { settings } = ctx
+    super(
+      randomUUID(),
+      {
+        hub: ctx.hub,
         heartbeatMs: settings.heartbeatMs,
-        replayed: resume !== null,
-      }),
+        recycleMs: settings.recycleMs,
+        retryMs: settings.retryMs,
+        maxUnsentBytes: settings.maxUnsentBytes,
+        stalledHeartbeats: STALLED_HEARTBEATS,
+        serverVersion: () => ctx.serverVersion(),
+        now: () => ctx.now(),
+        random: Math.random,
+        onClose: (closed) => ctx.registry.remove(closed),
+      },
+      responseSink(res),
+      new ConnectionTimers(ctx.timers),
     )
-    if (resume) {
-      this.cursor = resume.afterSeq + 1
-    } else {
-      const snapshot = hub.snapshot()
-      this.res.write(snapshot.frame)
-      this.cursor = snapshot.seq + 1
-    }
-    this.timers.every(settings.heartbeatMs, () => this.heartbeat())
-    if (settings.recycleMs > 0) {
-      const delay = settings.recycleMs * (0.8 + Math.random() * 0.2)
-      this.timers.after(delay, () => this.end('recycle'))
-    }
-    this.pump()
+    this.registry = ctx.registry
+    res.on('close', () => this.transportClosed())
+    res.on('drain', () => this.ready())
   }
 
-  onState(seq: number, frame: string): void {
-    if (!this.live || seq !== this.cursor) return // owed frames are read from the hub's buffer by pump()
-    this.cursor = seq + 1
-    const socket = this.res.socket
-    // The same chunk bytes for every connection, straight to the socket: same bytes on the wire
-    // as res.write, in order with it (both go through the socket's own buffer).
-    if (socket && this.res.chunkedEncoding && this.res.headersSent) {
-      socket.write(sharedChunkOf(frame))
-      if (this.res.writableLength > this.ctx.settings.maxUnsentBytes) this.destroy()
-    } else {
-      this.write(frame)
-    }
-  }
-
-  /** A per-connection frame (log): written now when live, else after the catch-up. */
-  sendControl(frame: string): void {
-    if (this.closed) return
-    if (this.live) this.write(frame)
-    else if (this.queue.length < MAX_QUEUED_FRAMES) this.queue.push(frame)
-    else this.destroy()
-  }
-
-  /** Frames that may exceed the unsent cap (a log backlog): sent with flow control. */
-  sendBulk(frames: readonly string[]): void {
-    if (this.closed || frames.length === 0) return
-    for (const frame of frames) this.queue.push(frame)
-    this.live = false
-    this.pump()
-  }
-
-  /** Sends `event: reconnect` and ends the response; frames are whole strings, so this is an event boundary. */
-  end(reason: string): void {
-    if (this.closed) return
-    this.res.end(encodeJsonFrame('reconnect', { reason }))
-    this.cleanup()
+  override start(lastEventId: string | null): void {
+    // A client gone before we start would never emit 'close' again: nothing to set up for it.
+    if (this.res.socket === null || this.res.socket.destroyed) return this.transportClosed()
+    this.registry.add(this)
+    super.start(lastEventId)
   }
 
   /** Fault drill: writes `partial` (half a frame, no event boundary) and drops the socket. */
   cutMidFrame(partial: string): void {
-    if (this.closed) return
+    if (this.isClosed) return
     this.res.write(partial, () => this.destroy())
     // Should the write never complete (client not reading), the cut still happens.
     setTimeout(() => this.destroy(), 50).unref()
-  }
-
-  /** Cuts the connection off without a goodbye (a client that stopped reading). */
-  destroy(): void {
-    if (this.closed) return
-    this.cleanup()
-    this.res.destroy()
-    this.res.socket?.destroy()
-  }
-
-  private write(frame: string): void {
-    this.res.write(frame)
-    if (this.res.writableLength > this.ctx.settings.maxUnsentBytes) this.destroy()
-  }
-
-  private heartbeat(): void {
-    // While catching up the client is receiving data anyway; a heartbeat would only queue up.
-    if (this.live) this.write(encodeJsonFrame('heartbeat', { serverTime: new Date(this.ctx.now()).toISOString() }))
-    else if (this.waitingForDrain && ++this.stalledBeats > STALLED_HEARTBEATS) {
-      // A client that stopped reading in the middle of a catch-up would never reach the
-      // unsent-bytes check (nothing more is written until it drains): cut it off here.
-      this.destroy()
-    }
-  }
-
-  private pump(): void {
-    if (this.closed || this.waitingForDrain) return
-    const { hub } = this.ctx
-    for (;;) {
-      if (this.res.writableNeedDrain) {
-        this.live = false
-        this.waitingForDrain = true
-        this.stalledBeats = 0
-        this.res.once('drain', () => {
-          this.waitingForDrain = false
-          this.pump()
-        })
-        return
-      }
-      if (this.cursor <= hub.head) {
-        const frame = hub.frameAt(this.cursor)
-        if (frame === null) {
-          // The buffer moved past what this client still needed: it resumes from its last id or gets a snapshot.
-          this.end('lagging')
-          return
-        }
-        this.res.write(frame)
-        this.cursor++
-      } else if (this.queue.length > 0) {
-        this.res.write(this.queue.shift()!)
-      } else {
-        break
-      }
-    }
-    this.live = true
-  }
-
-  private cleanup(): void {
-    if (this.closed) return
-    this.closed = true
-    this.live = false
-    this.timers.clearAll()
-    this.unsubscribe?.()
-    this.unsubscribe = null
-    for (const stop of this.follows.values()) stop()
-    this.follows.clear()
-    this.queue.length = 0
-    this.ctx.registry.remove(this)
   }
 }
