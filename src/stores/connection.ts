@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { RejectKind } from '../protocol'
-import type { ConnectionStatus } from '../stream/status'
+import { trustedHeartbeatMs, type ConnectionStatus } from '../stream/status'
 
 export interface StatusChange {
   status: ConnectionStatus
@@ -36,7 +36,7 @@ export const useConnectionStore = defineStore('connection', () => {
   function recordHello(hello: { connectionId: string; serverVersion: string; heartbeatMs: number }): void {
     connectionId.value = hello.connectionId
     serverVersion.value = hello.serverVersion
-    heartbeatMs.value = hello.heartbeatMs
+    heartbeatMs.value = trustedHeartbeatMs(hello.heartbeatMs)
   }
 
   /** Records frame times; `force` for rare frames, else only when they moved by the resolution. */

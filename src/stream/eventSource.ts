@@ -1,6 +1,6 @@
 import { freezeEntity } from '../domain/reducer'
 import { EVENT_TYPES, parseFrame, type Rejection, type StreamEvent } from '../protocol'
-import { backoffDelay, deriveStatus, staleDeadline, type ConnectionStatus } from './status'
+import { backoffDelay, deriveStatus, staleDeadline, trustedHeartbeatMs, type ConnectionStatus } from './status'
 
 /** The part of the browser's EventSource this module uses, so tests can hand in a fake. */
 export interface EventSourceLike extends EventTarget {
@@ -212,7 +212,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
   function onHello(id: string, heartbeat: number, replayed: boolean, at: number): void {
     connectionId = id
     awaitingHello = false
-    heartbeatMs = heartbeat
+    heartbeatMs = trustedHeartbeatMs(heartbeat)
     attempt = 0
     armWatchdog()
     if (replayed) markSynced(at)

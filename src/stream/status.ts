@@ -17,6 +17,18 @@ export interface StatusInput {
   now: number
 }
 
+/**
+ * The longest heartbeat interval the page believes. A server announcing an hour would otherwise
+ * keep a dead connection looking live for hours; past this the watchdog still checks the stream
+ * after 2.5 minutes of silence and the data turns stale after 2.
+ */
+export const MAX_HEARTBEAT_MS = 60_000
+
+/** The interval the watchdog and the staleness rule work from, for one a hello announced. */
+export function trustedHeartbeatMs(announcedMs: number): number {
+  return Math.min(announcedMs, MAX_HEARTBEAT_MS)
+}
+
 /** Data older than this many heartbeats, without a live connection, is stale. */
 export const STALE_AFTER_HEARTBEATS = 2
 

@@ -1,15 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { LogChunk } from '../../src/protocol'
-import {
-  connectBoard,
-  createFetchTransport,
-  follow,
-  onLog,
-  unfollow,
-  type BoardConnection,
-} from '../../src/stream/connect'
-import { createFollows, type FollowTransport } from '../../src/stream/follow'
+import { connectBoard, follow, onLog, unfollow, type BoardConnection } from '../../src/stream/connect'
+import { createFetchTransport, createFollows, type FollowTransport } from '../../src/stream/follow'
 import { useBoardStore } from '../../src/stores/board'
 import { useClockStore } from '../../src/stores/clock'
 import { STATUS_HISTORY_LENGTH, useConnectionStore } from '../../src/stores/connection'
@@ -59,6 +52,14 @@ describe('useConnectionStore', () => {
     expect(connection.lastDataAt).toBe(1000)
     connection.recordFrame(1260, 1260, true)
     expect(connection.lastDataAt).toBe(1260)
+  })
+
+  it('judges staleness by the announced heartbeat, up to a minute', () => {
+    const connection = useConnectionStore()
+    connection.recordHello({ connectionId: 'c1', serverVersion: '1', heartbeatMs: 5000 })
+    expect(connection.heartbeatMs).toBe(5000)
+    connection.recordHello({ connectionId: 'c2', serverVersion: '1', heartbeatMs: 3_600_000 })
+    expect(connection.heartbeatMs).toBe(60_000)
   })
 })
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, deriveStatus, staleDeadline, type StatusInput } from '../../src/stream/status'
+import {
+  backoffDelay,
+  deriveStatus,
+  staleDeadline,
+  trustedHeartbeatMs,
+  type StatusInput,
+} from '../../src/stream/status'
 
 const base: StatusInput = {
   online: true,
@@ -57,5 +63,17 @@ describe('backoffDelay', () => {
 
   it('honours other bases and caps', () => {
     expect(backoffDelay(3, () => 0.5, 100, 500)).toBe(250)
+  })
+})
+
+describe('trustedHeartbeatMs', () => {
+  it.each([
+    [15, 15],
+    [15_000, 15_000],
+    [60_000, 60_000],
+    [60_001, 60_000],
+    [3_600_000, 60_000],
+  ])('%i ms announced -> %i ms', (announced, trusted) => {
+    expect(trustedHeartbeatMs(announced)).toBe(trusted)
   })
 })

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Rejection, StreamEvent } from '../../src/protocol'
 import { createStreamClient, streamUrl, type StreamClientOptions } from '../../src/stream/eventSource'
-import type { ConnectionStatus } from '../../src/stream/status'
+import { MAX_HEARTBEAT_MS, type ConnectionStatus } from '../../src/stream/status'
 import { FakeEventSource, hello, snapshot } from './fixtures/fakeEventSource'
 import { build } from './fixtures/entities'
 
@@ -193,6 +193,18 @@ describe('createStreamClient', () => {
     expect(FakeEventSource.instances).toHaveLength(2)
     vi.advanceTimersByTime(1)
     expect(FakeEventSource.instances).toHaveLength(3)
+    c.close()
+  })
+
+  it('believes a heartbeat of at most a minute: a dead stream announcing an hour is still caught', () => {
+    const c = client()
+    goLive('e-4', 3_600_000)
+    vi.advanceTimersByTime(2 * MAX_HEARTBEAT_MS + 1)
+    expect(statuses.at(-1)).toBe('live')
+    vi.advanceTimersByTime(MAX_HEARTBEAT_MS / 2 - 1)
+    expect(FakeEventSource.instances).toHaveLength(2)
+    expect(resumeIdOf(FakeEventSource.last())).toBe('e-4')
+    expect(statuses.at(-1)).toBe('stale')
     c.close()
   })
 
