@@ -2,39 +2,25 @@
  * A column keeps its order for a while under a burst: at a thousand events a second every
  * card would move every frame, nobody could read the wall, and the browser would spend the
  * frame laying out and repainting whole columns. Cards still change in place at once; only
- * their places are held, and a new card goes where the column's own rule puts it among the
- * others.
+ * their places are held. A new card joins at the end of the column until the next re-sort,
+ * at most one hold later: placed among the others it would push every card below it down a
+ * place, and under a burst that was most of the page's work (docs/performance.md).
  */
 
 /**
- * `sorted` in the order of `held` (keys), with keys `held` lacks placed before the first
- * held row that follows them in `sorted`, and keys no longer present left out.
+ * `sorted` in the order of `held` (keys), then the keys `held` lacks in their sorted order;
+ * keys no longer present are left out.
  */
 export function arrangeHeld<T>(sorted: readonly T[], keyOf: (row: T) => string, held: readonly string[]): T[] {
   const byKey = new Map<string, T>()
   for (const row of sorted) byKey.set(keyOf(row), row)
-  const heldSet = new Set(held)
-  // New rows wait for the held row that comes after them in the column's own order.
-  const before = new Map<string, T[]>()
-  let waiting: T[] = []
-  for (const row of sorted) {
-    const key = keyOf(row)
-    if (!heldSet.has(key)) {
-      waiting.push(row)
-    } else if (waiting.length > 0) {
-      before.set(key, waiting)
-      waiting = []
-    }
-  }
   const arranged: T[] = []
   for (const key of held) {
     const row = byKey.get(key)
-    if (row === undefined) continue
-    const newcomers = before.get(key)
-    if (newcomers) arranged.push(...newcomers)
-    arranged.push(row)
+    if (row !== undefined) arranged.push(row)
   }
-  arranged.push(...waiting)
+  const heldKeys = new Set(held)
+  for (const row of sorted) if (!heldKeys.has(keyOf(row))) arranged.push(row)
   return arranged
 }
 

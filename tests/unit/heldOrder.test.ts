@@ -10,18 +10,23 @@ describe('arrangeHeld', () => {
     { name: 'keeps the held places', sorted: ['c', 'a', 'b'], held: ['a', 'b', 'c'], out: ['a', 'b', 'c'] },
     { name: 'drops rows that left', sorted: ['c', 'a'], held: ['a', 'b', 'c'], out: ['a', 'c'] },
     {
-      name: 'puts a newcomer before the held row that follows it in the sorted order',
+      name: 'puts a newcomer after the held rows, moving none of them',
       sorted: ['c', 'n', 'a', 'b'],
       held: ['a', 'b', 'c'],
-      out: ['n', 'a', 'b', 'c'],
+      out: ['a', 'b', 'c', 'n'],
     },
     {
-      name: 'puts a newcomer sorted first at the top',
+      name: 'puts a newcomer sorted first after the held rows too',
       sorted: ['n', 'b', 'a'],
       held: ['a', 'b'],
-      out: ['a', 'n', 'b'],
+      out: ['a', 'b', 'n'],
     },
-    { name: 'puts trailing newcomers last', sorted: ['a', 'b', 'x', 'y'], held: ['b', 'a'], out: ['b', 'a', 'x', 'y'] },
+    {
+      name: 'puts several newcomers last in their sorted order',
+      sorted: ['y', 'a', 'x', 'b'],
+      held: ['b', 'a'],
+      out: ['b', 'a', 'y', 'x'],
+    },
     { name: 'holds nothing from an empty order', sorted: ['b', 'a'], held: [], out: ['b', 'a'] },
     { name: 'gives nothing for no rows', sorted: [], held: ['a'], out: [] },
   ])('$name', ({ sorted, held, out }) => {
