@@ -1,4 +1,4 @@
-import { computed, onBeforeUnmount, onMounted, shallowRef, useTemplateRef, type ComputedRef } from 'vue'
+import { computed, onBeforeUnmount, onMounted, shallowRef, type ComputedRef, type ShallowRef } from 'vue'
 import { listWindow } from '../domain/listWindow'
 import { rootFontPx, type SlotRem } from './sizes'
 
@@ -7,6 +7,8 @@ export interface RenderedWindow<T> {
   shown: ComputedRef<readonly T[]>
   /** Padding that stands in for the items before and after the window, so the page keeps its full height. */
   padding: ComputedRef<{ paddingTop: string; paddingBottom: string }>
+  /** Bind to the list element in the template (`ref="list"`): its position is what is measured. */
+  list: ShallowRef<HTMLElement | null>
 }
 
 interface Measured {
@@ -25,14 +27,8 @@ const UNMEASURED: Measured = { listTop: 0, viewHeight: 1200, rem: 16 }
  * scroll position alone. Off (`enabled` false) the whole list renders, as the kiosk's capacity
  * chose it.
  */
-export function useListWindow<T>(
-  items: () => readonly T[],
-  slot: SlotRem,
-  enabled: () => boolean,
-  /** The `ref` of the list element in the calling component's template. */
-  listRef = 'list',
-): RenderedWindow<T> {
-  const list = useTemplateRef<HTMLElement>(listRef)
+export function useListWindow<T>(items: () => readonly T[], slot: SlotRem, enabled: () => boolean): RenderedWindow<T> {
+  const list = shallowRef<HTMLElement | null>(null)
   const count = () => items().length
   const measured = shallowRef<Measured>(UNMEASURED)
   const pitchRem = slot.item + slot.gap
@@ -75,5 +71,5 @@ export function useListWindow<T>(
     if (frame !== 0) cancelAnimationFrame(frame)
   })
   const shown = computed(() => items().slice(first.value, end.value))
-  return { shown, padding }
+  return { shown, padding, list }
 }

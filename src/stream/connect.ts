@@ -5,8 +5,8 @@ import { useBoardStore } from '../stores/board'
 import { useClockStore } from '../stores/clock'
 import { FRAME_TIME_RESOLUTION_MS, useConnectionStore } from '../stores/connection'
 import { createStreamClient, type EventSourceConstructor, type StreamClientOptions } from './eventSource'
-import { createFollows, type FollowTransport } from './follow'
-import type { BoardPersistence, createBoardPersistence } from './persist'
+import type { Follows } from './follow'
+import type { BoardPersistence } from './persist'
 import { browserStorage, loadSavedBoard, type SavedBoard } from './savedBoard'
 import type { SelfUpdate, SelfUpdateOptions } from './selfUpdate'
 
@@ -56,8 +56,6 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
   const logHandlers = new Set<LogHandler>()
   const warned = new Set<string>()
 
-  const transport: FollowTransport = createFetchTransport(options.followUrl ?? '/api/follow', options.fetchImpl)
-  const follows = createFollows(transport)
   const ingest = board.ingest
   /** Set by stop(): a part whose code arrives later must not start then. */
   let stopped = false
@@ -108,14 +106,15 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
         selfUpdate?.observeVersion(event.data.serverVersion)
         const serverTime = (event.data as { serverTime?: unknown }).serverTime
         if (typeof serverTime === 'string') clock.syncServerTime(serverTime)
-        void follows.connected(event.data.connectionId)
+        connectionId = event.data.connectionId
+        if (follows) void follows.connected(connectionId)
         break
       }
       case 'heartbeat':
         clock.syncServerTime(event.data.serverTime)
         break
       case 'log':
-        follows.received(event.data)
+        follows?.received(event.data)
         for (const handler of logHandlers) handler(event.data)
         break
       case 'reconnect':
@@ -125,6 +124,34 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
     recordFrameTimes(
       event.type === 'build' || event.type === 'pull_request' || event.type === 'deployment' || event.type === 'log',
     )
+  }
+
+  /** The current connection's id from its hello; follow requests name it. */
+  let connectionId: string | null = null
+  let follows: Follows | null = null
+  let followsLoading: Promise<Follows | null> | null = null
+
+  /**
+   * Following a build's log is for the log panel, opened on a click: its code loads on first
+   * use (a chunk of its own) and is told about the connection as it is by then. Null if that
+   * code cannot be loaded (tried again on the next call).
+   */
+  function loadFollows(): Promise<Follows | null> {
+    followsLoading ??= import('./follow').then(
+      (module) => {
+        follows = module.createFollows(
+          module.createFetchTransport(options.followUrl ?? '/api/follow', options.fetchImpl),
+        )
+        if (connectionId !== null) void follows.connected(connectionId)
+        return follows
+      },
+      (error: unknown) => {
+        followsLoading = null
+        warn(`radiator: the log follow code did not load: ${String(error)}`)
+        return null
+      },
+    )
+    return followsLoading
   }
 
   let recordedAt = Number.NEGATIVE_INFINITY
@@ -160,73 +187,51 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
     },
   })
   clock.start()
-  let persistence: { saver: BoardPersistence; stop: () => void } | null = null
+  let persistence: BoardPersistence | null = null
+  let stopSaveWatch: (() => void) | null = null
   // Only a confirmed board is saved, so saving (a chunk of its own) loads after the first paint.
   if (restored) {
     void import('./persist').then((persist) => {
       if (stopped) return
-      persistence = startPersistence(persist.createBoardPersistence, restored.storage, options.persist?.intervalMs)
+      const saver = persist.saveBoardOf(board, connection, restored.storage, options.persist?.intervalMs)
+      // Watched from here: a `vue` import in persist.ts made Rolldown move Vue out of the entry
+      // into a chunk of its own, a second request before the first paint.
+      stopSaveWatch = watch(
+        [() => board.builds, () => board.pullRequests, () => board.deployments, () => connection.status],
+        () => saver.changed(),
+      )
+      // The board may have gone live while this code was on its way.
+      if (connection.status === 'live') saver.changed()
+      persistence = saver
     })
-  }
-
-  // Only a board the stream confirmed (live) is saved, with its resume id, as of now.
-  function startPersistence(
-    create: typeof createBoardPersistence,
-    storage: Storage,
-    intervalMs?: number,
-  ): { saver: BoardPersistence; stop: () => void } {
-    const saver = create({
-      storage,
-      intervalMs,
-      read: () => {
-        if (connection.status !== 'live') return null
-        const state = board.current()
-        return {
-          builds: [...state.builds.values()],
-          pullRequests: [...state.pullRequests.values()],
-          deployments: [...state.deployments.values()],
-          lastEventId: board.lastEventId,
-          dataAt: Date.now(),
-          heartbeatMs: connection.heartbeatMs,
-        }
-      },
-    })
-    const stopWatch = watch(
-      [() => board.builds, () => board.pullRequests, () => board.deployments, () => connection.status],
-      () => saver.changed(),
-    )
-    // The board may have gone live while this code was on its way.
-    if (connection.status === 'live') saver.changed()
-    return {
-      saver,
-      stop: () => {
-        stopWatch()
-        saver.stop()
-      },
-    }
   }
 
   const stop = () => {
     stopped = true
-    persistence?.saver.flush()
+    stopSaveWatch?.()
+    persistence?.flush()
     persistence?.stop()
     selfUpdate?.stop()
     client.close()
     clock.stop()
-    follows.disconnected()
+    connectionId = null
+    follows?.disconnected()
     logHandlers.clear()
     if (active === handle) active = null
   }
   const handle: BoardConnection = Object.assign(stop, {
     stop,
-    follow: (buildId: string, fromOffset = 0) => follows.follow(buildId, fromOffset),
-    unfollow: (buildId: string) => follows.unfollow(buildId),
+    follow: (buildId: string, fromOffset = 0) =>
+      loadFollows().then((loaded) => loaded?.follow(buildId, fromOffset) ?? false),
+    // Nothing is followed before the follow code was asked for.
+    unfollow: (buildId: string) =>
+      followsLoading ? followsLoading.then((loaded) => loaded?.unfollow(buildId) ?? false) : Promise.resolve(false),
     onLog: (handler: LogHandler) => {
       logHandlers.add(handler)
       return () => void logHandlers.delete(handler)
     },
     reconnect: () => client.reconnect(),
-    nextLogOffset: (buildId: string) => follows.nextOffset(buildId),
+    nextLogOffset: (buildId: string) => follows?.nextOffset(buildId),
   })
   active = handle
   return handle
@@ -244,24 +249,4 @@ export function unfollow(buildId: string): Promise<boolean> {
 /** Subscribes to log events of the active connection. */
 export function onLog(handler: LogHandler): () => void {
   return active ? active.onLog(handler) : () => {}
-}
-
-export function createFetchTransport(url: string, fetchImpl?: typeof fetch): FollowTransport {
-  const send = async (method: 'POST' | 'DELETE', body: object) => {
-    const doFetch = fetchImpl ?? globalThis.fetch
-    try {
-      const response = await doFetch(url, {
-        method,
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-      return response.ok
-    } catch {
-      return false
-    }
-  }
-  return {
-    follow: (connectionId, buildId, fromOffset) => send('POST', { connectionId, buildId, fromOffset }),
-    unfollow: (connectionId, buildId) => send('DELETE', { connectionId, buildId }),
-  }
 }

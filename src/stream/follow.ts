@@ -60,3 +60,24 @@ export function createFollows(transport: FollowTransport): Follows {
     followed: () => [...next.keys()],
   }
 }
+
+/** Follow requests as the page sends them: JSON to the follow endpoint, false on any failure. */
+export function createFetchTransport(url: string, fetchImpl?: typeof fetch): FollowTransport {
+  const send = async (method: 'POST' | 'DELETE', body: object) => {
+    const doFetch = fetchImpl ?? globalThis.fetch
+    try {
+      const response = await doFetch(url, {
+        method,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      return response.ok
+    } catch {
+      return false
+    }
+  }
+  return {
+    follow: (connectionId, buildId, fromOffset) => send('POST', { connectionId, buildId, fromOffset }),
+    unfollow: (connectionId, buildId) => send('DELETE', { connectionId, buildId }),
+  }
+}

@@ -1,3 +1,5 @@
+import type { useBoardStore } from '../stores/board'
+import type { useConnectionStore } from '../stores/connection'
 import { MAX_STORED_CHARS, STORAGE_KEY, type SavedBoard, type StoredV1 } from './savedBoard'
 
 // Saving the board for instant start, loaded by connect.ts after the first paint. Reading it
@@ -115,4 +117,29 @@ export function createBoardPersistence(options: BoardPersistenceOptions): BoardP
       target?.removeEventListener('visibilitychange', onVisibility)
     },
   }
+}
+
+/** Saves the page's board from its stores: only a board the stream confirmed (live), with its resume id, as of now. */
+export function saveBoardOf(
+  board: ReturnType<typeof useBoardStore>,
+  connection: ReturnType<typeof useConnectionStore>,
+  storage: Storage,
+  intervalMs?: number,
+): BoardPersistence {
+  return createBoardPersistence({
+    storage,
+    intervalMs,
+    read: () => {
+      if (connection.status !== 'live') return null
+      const state = board.current()
+      return {
+        builds: [...state.builds.values()],
+        pullRequests: [...state.pullRequests.values()],
+        deployments: [...state.deployments.values()],
+        lastEventId: board.lastEventId,
+        dataAt: Date.now(),
+        heartbeatMs: connection.heartbeatMs,
+      }
+    },
+  })
 }

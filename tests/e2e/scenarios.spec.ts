@@ -35,6 +35,21 @@ test('incident: a red production deployment and red mains', async ({ page }) => 
   expect(failed.length).toBeGreaterThanOrEqual(4)
 })
 
+test('incident: the production alarm pulses without restyling the page every frame', async ({ page }) => {
+  await load(page, 'incident', '&kiosk')
+  await expect(
+    page.locator('[data-kind="deployment"][data-status="failed"][data-id*="-production-"]').first(),
+  ).toBeVisible()
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Performance.enable')
+  const styleRecalcs = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'RecalcStyleCount')!.value
+  const before = await styleRecalcs()
+  await page.waitForTimeout(2000)
+  // The clock ticks once a second and a few events arrive; an animated colour restyles 60 times a second.
+  expect(await styleRecalcs()).toBeLessThan(before + 30)
+})
+
 test('all-green: no failed build and no failed deployment', async ({ page }) => {
   await load(page, 'all-green')
   expect(await count(page, 'builds')).toBeGreaterThan(0)

@@ -6,8 +6,8 @@ import { build } from './fixtures/entities'
 import { FakeEventSource, hello, snapshot } from './fixtures/fakeEventSource'
 import { MemoryStorage } from './fixtures/memoryStorage'
 
-// Self-update and saving the board are loaded after the first paint (chunks of their own):
-// what happens before their code arrives must not be lost.
+// Self-update and saving the board are loaded after the first paint, and following a build's
+// log on first use (chunks of their own): what happens before their code arrives must not be lost.
 
 const NOW = Date.parse('2026-01-01T10:00:00.000Z')
 const network = { target: null, isOnline: () => true }
@@ -86,5 +86,50 @@ describe('lazily loaded parts of the connection', () => {
     await vi.advanceTimersByTimeAsync(10_000)
     expect(storage.items.size).toBe(0)
     expect(vi.getTimerCount()).toBe(0)
+  })
+
+  describe('following a log', () => {
+    let requests: { method: string; body: unknown }[]
+    const fetchImpl = (async (_url: string, init: RequestInit) => {
+      requests.push({ method: init.method!, body: JSON.parse(String(init.body)) })
+      return new Response(null, { status: 204 })
+    }) as unknown as typeof fetch
+    beforeEach(() => {
+      requests = []
+    })
+    afterEach(() => {
+      vi.doUnmock('../../src/stream/follow')
+    })
+
+    it('names the connection whose hello came before the code was asked for', async () => {
+      connection = connectBoard({ EventSourceImpl: FakeEventSource, fetchImpl, client: { network } })
+      FakeEventSource.last().emit('hello', hello({ connectionId: 'early' }))
+      expect(await connection.unfollow('b1')).toBe(false)
+      expect(connection.nextLogOffset('b1')).toBeUndefined()
+      expect(await connection.follow('b1', 3)).toBe(true)
+      expect(requests).toEqual([{ method: 'POST', body: { connectionId: 'early', buildId: 'b1', fromOffset: 3 } }])
+      expect(connection.nextLogOffset('b1')).toBe(3)
+    })
+
+    it('answers false when its code does not load, and loads it on the next try', async () => {
+      const warnings: string[] = []
+      connection = connectBoard({
+        EventSourceImpl: FakeEventSource,
+        fetchImpl,
+        warn: (message) => warnings.push(message),
+        client: { network },
+      })
+      FakeEventSource.last().emit('hello', hello({ connectionId: 'c1' }))
+      vi.doMock('../../src/stream/follow', () => {
+        throw new Error('chunk failed')
+      })
+      expect(await connection.follow('b1')).toBe(false)
+      expect(await connection.unfollow('b1')).toBe(false)
+      expect(warnings).toHaveLength(1)
+      expect(requests).toEqual([])
+      vi.doUnmock('../../src/stream/follow')
+      expect(await connection.follow('b1')).toBe(true)
+      expect(requests).toEqual([{ method: 'POST', body: { connectionId: 'c1', buildId: 'b1', fromOffset: 0 } }])
+    })
   })
 })
