@@ -1,14 +1,20 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
-import { isKiosk } from './components/kiosk'
+import { isKiosk, loadKiosk } from './components/kiosk'
+import { addressFilters } from './components/addressFilters'
 import './styles/theme.css'
 import './styles/layout.css'
 import './styles/cards.css'
 
-document.documentElement.classList.toggle('kiosk', isKiosk(location.search))
+const kiosk = isKiosk(location.search)
+document.documentElement.classList.toggle('kiosk', kiosk)
 
-const mount = () => createApp(App).use(createPinia()).mount('#app')
+// The page waits for the code its first paint needs in this address, each a chunk of its own:
+// the filters of an address that has any, and the kiosk's fit and styles, so neither paints unfiltered
+// or unfitted.
+const ready = Promise.all([addressFilters(location.search), kiosk && loadKiosk()])
+const mount = () => void ready.then(([filters]) => createApp(App, { filters }).use(createPinia()).mount('#app'))
 const mountDevPanel = () => void import('./dev/mountDevPanel').then((panel) => panel.mountDevPanel())
 
 // Mock mode (npm run dev:mock): MSW's worker must answer /api before the page or the dev panel

@@ -1,4 +1,21 @@
+import { loadFit } from './columnFit'
+import { addStyles } from './lazyComponent'
+
 /** `?kiosk` (any value) turns the page into the wall screen: dark, no cursor, everything fits. */
 export function isKiosk(search: string): boolean {
   return new URLSearchParams(search).has('kiosk')
+}
+
+/**
+ * What only the kiosk needs, each a chunk of its own: its fit (domain/kioskFit.ts) and its
+ * styles (kiosk.css). main.ts waits for both before a kiosk mounts, so it never paints unfitted.
+ */
+export function loadKiosk(): Promise<unknown> {
+  return Promise.all([
+    loadFit(),
+    import('./kiosk.css?inline').then(
+      (css) => addStyles(css.default),
+      (error: unknown) => console.error('radiator: the kiosk styles did not load', error),
+    ),
+  ])
 }

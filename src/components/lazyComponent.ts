@@ -43,7 +43,8 @@ export function lazyComponent(
   }
 }
 
-function addStyles(css: string): void {
+/** Adds CSS that came inside a lazy chunk to the document. */
+export function addStyles(css: string): void {
   const style = document.createElement('style')
   style.textContent = css
   document.head.append(style)

@@ -1,5 +1,5 @@
 import { computed, shallowRef, type ComputedRef } from 'vue'
-import { capacityFor } from '../domain/overflow'
+import { kioskFit } from './columnFit'
 import type { SlotRem } from './sizes'
 
 export interface BodySize {
@@ -21,13 +21,8 @@ export function useCapacity(
   const measured = shallowRef<BodySize | null>(null)
   const capacity = computed(() => {
     const size = measured.value
-    if (!fit() || !size) return Number.POSITIVE_INFINITY
-    const px = (rem: number) => rem * size.rem
-    return capacityFor(count(), size.height - px(slot.reserve), {
-      item: px(slot.item),
-      gap: px(slot.gap),
-      summary: px(slot.summary),
-    })
+    const kiosk = kioskFit()
+    return fit() && size && kiosk ? kiosk.capacityIn(count(), size, slot) : Number.POSITIVE_INFINITY
   })
   return {
     capacity,

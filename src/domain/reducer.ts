@@ -1,194 +1,22 @@
-import type { Build, Deployment, PullRequest, Snapshot, StateEvent } from '../protocol'
-import { retainBuilds, retainDeployments, retainPullRequests } from './retention'
+import type { StateEvent } from '../protocol'
+import { applyBatch, byId, type BoardState } from './boardState'
+import * as rules from './retention'
 
-export interface BoardState {
-  readonly builds: ReadonlyMap<string, Build>
-  readonly pullRequests: ReadonlyMap<string, PullRequest>
-  readonly deployments: ReadonlyMap<string, Deployment>
-  /** Bookkeeping for retention; see `applyEvents`. Not part of what the board shows. */
-  readonly retention: RetentionMarks
-}
+export * from './boardState'
 
-/** Map sizes right after the last prune, and when pull requests were last pruned (ms). */
-export interface RetentionMarks {
-  readonly builds: number
-  readonly pullRequests: number
-  readonly deployments: number
-  readonly prunedAt: number
-}
+// The reducer with retention's rules bound, for the stub and the tests. The page's store calls
+// `applyBatch` itself: it loads the rules later, and they must not be imported into its chunk.
 
-/**
- * When retention runs. Retention sorts whole maps, so it must not run per event: builds
- * and pull requests are pruned only once a map has grown by `growthRatio` (at least
- * `growthMin` entries) since the last prune, which keeps the cost amortised O(1) per
- * event; pull requests are also pruned every `intervalMs`, because merged and closed ones
- * leave by age, not by count. Deployments are pruned whenever a batch adds a new id:
- * new deployments are rare and the map is small, and the grid then never holds a
- * superseded deployment for a service and environment.
- */
-export const PRUNE_POLICY = {
-  growthRatio: 0.25,
-  growthMin: 64,
-  intervalMs: 10_000,
-} as const
-
-type Entity = Build | PullRequest | Deployment
-
-export function emptyBoardState(now = 0): BoardState {
-  return {
-    builds: new Map(),
-    pullRequests: new Map(),
-    deployments: new Map(),
-    retention: { builds: 0, pullRequests: 0, deployments: 0, prunedAt: now },
-  }
-}
-
-function freezeValue(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
-  Object.freeze(value)
-  if (Array.isArray(value)) for (const item of value) freezeValue(item)
-}
-
-/**
- * Freezes an entity and the objects and arrays it holds directly (commit, reviewers and
- * their entries, blocks), so a component can never mutate shared state. Already frozen
- * entities cost one check, which makes freezing at ingest idempotent. The check is
- * `isExtensible`, a flag V8 reads off the object's shape, where `isFrozen` would inspect
- * every property: entities arrive extensible (decoded JSON, the schema's output), so one that
- * is not was frozen here before.
- */
-export function freezeEntity<T extends object>(entity: T): T {
-  if (!Object.isExtensible(entity)) return entity
-  Object.freeze(entity)
-  for (const key in entity) freezeValue(entity[key])
-  return entity
-}
-
-/**
- * True when `incoming` is older than `held`. ISO times of equal length in the protocol's
- * UTC form compare correctly as strings, which avoids parsing dates per event; other
- * pairs are parsed.
- */
-export function isOlder(incoming: string, held: string): boolean {
-  if (incoming.length === held.length) return incoming < held
-  return Date.parse(incoming) < Date.parse(held)
-}
-
-function indexById<T extends Entity>(list: readonly T[]): Map<string, T> {
-  const map = new Map<string, T>()
-  for (const entity of list) {
-    const held = map.get(entity.id)
-    if (held && isOlder(entity.updatedAt, held.updatedAt)) continue
-    map.set(entity.id, freezeEntity(entity))
-  }
-  return map
-}
-
-/**
- * The state a snapshot describes, wholly: entities the server no longer knows are gone.
- * The snapshot is taken as the server retained it; `now` starts the prune interval.
- */
-export function stateFromSnapshot(
-  snapshot: Pick<Snapshot, 'builds' | 'pullRequests' | 'deployments'>,
-  now = 0,
-): BoardState {
-  const builds = indexById<Build>(snapshot.builds)
-  const pullRequests = indexById<PullRequest>(snapshot.pullRequests)
-  const deployments = indexById<Deployment>(snapshot.deployments)
-  return {
-    builds,
-    pullRequests,
-    deployments,
-    retention: {
-      builds: builds.size,
-      pullRequests: pullRequests.size,
-      deployments: deployments.size,
-      prunedAt: now,
-    },
-  }
-}
-
-function byId<T extends Entity>(list: readonly T[]): Map<string, T> {
-  const map = new Map<string, T>()
-  for (const entity of list) map.set(entity.id, entity)
-  return map
-}
-
-function outgrown(size: number, mark: number): boolean {
-  return size > mark + Math.max(PRUNE_POLICY.growthMin, mark * PRUNE_POLICY.growthRatio)
-}
-
-/** `new Map(source)` goes through the iterator protocol, an entry array per entry: about 3x slower. */
-function copyMap<T>(source: ReadonlyMap<string, T>): Map<string, T> {
-  const copy = new Map<string, T>()
-  source.forEach((value, key) => copy.set(key, value))
-  return copy
-}
-
-/**
- * Upserts state events by id and returns a new state whose maps are new only for the kinds
- * that changed (same references otherwise, so unchanged columns do not re-render). An event
- * older (by `updatedAt`) than the entity held under its id is ignored, so a late replay never
- * moves the board backwards; an equal one is re-applied, which is harmless. Per event the
- * work is one lookup, one freeze check and one `Map.set`; maps are copied once per batch.
- */
+/** `applyBatch` with every retention rule at hand. */
 export function applyEvents(state: BoardState, events: readonly StateEvent[], now: number): BoardState {
-  let builds: Map<string, Build> | null = null
-  let pullRequests: Map<string, PullRequest> | null = null
-  let deployments: Map<string, Deployment> | null = null
-  // One branch per kind, each written out rather than shared through a helper, so that each
-  // property access keeps feedback for one kind's entity shapes instead of all three.
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!
-    if (event.type === 'build') {
-      const build = event.data
-      const held = (builds ?? state.builds).get(build.id)
-      if (held === build || (held !== undefined && isOlder(build.updatedAt, held.updatedAt))) continue
-      ;(builds ??= copyMap(state.builds)).set(build.id, freezeEntity(build))
-    } else if (event.type === 'pull_request') {
-      const pr = event.data
-      const held = (pullRequests ?? state.pullRequests).get(pr.id)
-      if (held === pr || (held !== undefined && isOlder(pr.updatedAt, held.updatedAt))) continue
-      ;(pullRequests ??= copyMap(state.pullRequests)).set(pr.id, freezeEntity(pr))
-    } else {
-      const deployment = event.data
-      const held = (deployments ?? state.deployments).get(deployment.id)
-      if (held === deployment || (held !== undefined && isOlder(deployment.updatedAt, held.updatedAt))) continue
-      ;(deployments ??= copyMap(state.deployments)).set(deployment.id, freezeEntity(deployment))
-    }
-  }
-
-  let marks = state.retention
-  if (builds && outgrown(builds.size, marks.builds)) {
-    builds = byId(retainBuilds(builds.values()))
-    marks = { ...marks, builds: builds.size }
-  }
-  const prsDue = now - marks.prunedAt >= PRUNE_POLICY.intervalMs
-  const prs = pullRequests ?? state.pullRequests
-  if (prsDue || (pullRequests && outgrown(pullRequests.size, marks.pullRequests))) {
-    const kept = retainPullRequests(prs.values(), now)
-    if (kept.length !== prs.size) pullRequests = byId(kept)
-    marks = { ...marks, pullRequests: kept.length, prunedAt: now }
-  }
-  if (deployments && deployments.size > state.deployments.size) {
-    deployments = byId(retainDeployments(deployments.values()))
-    marks = { ...marks, deployments: deployments.size }
-  }
-
-  if (!builds && !pullRequests && !deployments && marks === state.retention) return state
-  return {
-    builds: builds ?? state.builds,
-    pullRequests: pullRequests ?? state.pullRequests,
-    deployments: deployments ?? state.deployments,
-    retention: marks,
-  }
+  return applyBatch(state, events, now, rules)
 }
 
 /** Runs every retention rule now, whatever the marks say (a slow timer or tests). */
 export function pruneState(state: BoardState, now: number): BoardState {
-  const builds = byId(retainBuilds(state.builds.values()))
-  const pullRequests = byId(retainPullRequests(state.pullRequests.values(), now))
-  const deployments = byId(retainDeployments(state.deployments.values()))
+  const builds = byId(rules.retainBuilds(state.builds.values()))
+  const pullRequests = byId(rules.retainPullRequests(state.pullRequests.values(), now))
+  const deployments = byId(rules.retainDeployments(state.deployments.values()))
   return {
     builds: builds.size === state.builds.size ? state.builds : builds,
     pullRequests: pullRequests.size === state.pullRequests.size ? state.pullRequests : pullRequests,

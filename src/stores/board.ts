@@ -1,7 +1,14 @@
 import { defineStore } from 'pinia'
 import { markRaw, ref, shallowRef, watch } from 'vue'
 import type { Build, Deployment, PullRequest, Snapshot, StateEvent } from '../protocol'
-import { applyEvents, emptyBoardState, PRUNE_POLICY, stateFromSnapshot, type BoardState } from '../domain/reducer'
+import {
+  applyBatch,
+  emptyBoardState,
+  PRUNE_POLICY,
+  stateFromSnapshot,
+  type BoardState,
+  type Retention,
+} from '../domain/boardState'
 import { useClockStore } from './clock'
 import { createFrameScheduler } from './frameScheduler'
 
@@ -25,6 +32,30 @@ export const useBoardStore = defineStore('board', () => {
   let queue: StateEvent[] = []
   const scheduler = createFrameScheduler(() => flush())
   const clock = useClockStore()
+  /** Retention's rules, null until their chunk has loaded (see loadRetention). */
+  let rules: Retention | null = null
+  /** Undefined until first asked for; null after a failed load (asked again at the next tick). */
+  let rulesLoad: Promise<void> | null | undefined
+
+  /**
+   * Loads retention's rules, once. The first paint prunes nothing, so they come in a chunk of
+   * their own, asked for by the first batch (or the first tick with pull requests due to age
+   * out); after a failed load, each clock tick asks again. Until they arrive nothing is pruned
+   * (each map stays under the reducer's UNPRUNED_CAP), and their arrival prunes what became due.
+   */
+  function loadRetention(): Promise<void> {
+    return (rulesLoad ??= import('../domain/retention').then(
+      (loaded) => {
+        rules = loaded
+        // Queued events flush soon, and prune with them.
+        if (queue.length === 0) publish(applyBatch(state, [], clock.serverNow(), rules))
+      },
+      (error: unknown) => {
+        rulesLoad = null
+        console.error('radiator: pruning did not load', error)
+      },
+    ))
+  }
 
   function publish(next: BoardState): void {
     if (next === state) return
@@ -40,7 +71,8 @@ export const useBoardStore = defineStore('board', () => {
     if (queue.length === 0) return
     const events = queue
     queue = []
-    publish(applyEvents(state, events, clock.serverNow()))
+    publish(applyBatch(state, events, clock.serverNow(), rules))
+    if (rulesLoad === undefined) void loadRetention()
     lastEventId.value = events[events.length - 1]!.id ?? lastEventId.value
     appliedCount.value += events.length
   }
@@ -89,8 +121,13 @@ export const useBoardStore = defineStore('board', () => {
   watch(
     () => clock.now,
     (now) => {
-      if (queue.length === 0 && now - state.retention.prunedAt >= PRUNE_POLICY.intervalMs) {
-        publish(applyEvents(state, [], now))
+      const due = queue.length === 0 && now - state.retention.prunedAt >= PRUNE_POLICY.intervalMs
+      if (rules) {
+        if (due) publish(applyBatch(state, [], now, rules))
+      } else if (rulesLoad === null || (due && state.pullRequests.size > 0)) {
+        // Asked again after a failed load; else asked here only by a board with pull requests
+        // to age out and no batch yet (the first batch asks), not by the empty board at start.
+        void loadRetention()
       }
     },
   )
@@ -113,5 +150,6 @@ export const useBoardStore = defineStore('board', () => {
     ingest,
     flush,
     current,
+    loadRetention,
   }
 })

@@ -1,4 +1,4 @@
-import { freezeEntity } from '../domain/reducer'
+import { freezeEntity } from '../domain/boardState'
 import { EVENT_TYPES, parseFrame, type Rejection, type StreamEvent } from '../protocol'
 import { backoffDelay, deriveStatus, staleDeadline, trustedHeartbeatMs, type ConnectionStatus } from './status'
 

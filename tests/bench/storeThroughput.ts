@@ -110,6 +110,8 @@ async function settledHeap(): Promise<void> {
  */
 export async function applyRate(pool: EventPool, batch: number): Promise<Rate> {
   const board = freshStore(pool)
+  // The page loads retention's rules after its first batch: here they are in before the clock starts.
+  await board.loadRetention()
   const clock = useClockStore()
   const events = ingestedEvents(pool)
   const times = flushTimes(pool, batch)
@@ -134,6 +136,8 @@ export async function applyRate(pool: EventPool, batch: number): Promise<Rate> {
 /** Parse (JSON + schema), freeze and apply: the page's whole per-event path after the EventSource. */
 export async function parseAndApplyRate(pool: EventPool, batch: number): Promise<Rate> {
   const board = freshStore(pool)
+  // The page loads retention's rules after its first batch: here they are in before the clock starts.
+  await board.loadRetention()
   const clock = useClockStore()
   const { enqueue } = board.ingest
   const times = flushTimes(pool, batch)

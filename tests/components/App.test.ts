@@ -4,6 +4,7 @@ import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import App from '../../src/App.vue'
+import { parseFilters } from '../../src/domain/filters'
 import { useBoardStore } from '../../src/stores/board'
 import { useClockStore } from '../../src/stores/clock'
 import { useConnectionStore } from '../../src/stores/connection'
@@ -37,7 +38,9 @@ function mountApp(search = '') {
   const connection = useConnectionStore(pinia)
   connection.status = 'stale'
   connection.lastDataAt = NOW - 42_000
-  return mount(App, { global: { plugins: [pinia] }, attachTo: document.body })
+  // main.ts reads the address's filters before it mounts the page (components/addressFilters.ts).
+  const filters = parseFilters(search)
+  return mount(App, { props: { filters }, global: { plugins: [pinia] }, attachTo: document.body })
 }
 
 beforeEach(() => {

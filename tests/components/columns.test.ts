@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import BuildsColumn from '../../src/components/BuildsColumn.vue'
 import PullRequestsColumn from '../../src/components/PullRequestsColumn.vue'
 import { BUILD_SLOT, PULL_REQUEST_SLOT } from '../../src/components/sizes'
 import { pipelineRows, pullRequestRows } from '../../src/domain/columns'
+import { loadFit } from '../../src/components/columnFit'
 import type { PullRequest } from '../../src/protocol'
 import { MIN, NOW, iso, makeBuild, makePr, provideNow } from './fixtures'
 
@@ -32,6 +33,8 @@ class FakeResizeObserver {
 const ROOT_PX = 16 // jsdom has no computed root font size; the column falls back to 16 px
 const heightFor = (slots: number, slot = BUILD_SLOT) => (slots * (slot.item + slot.gap) - slot.gap) * ROOT_PX
 
+// main.ts loads the kiosk's fit (a chunk of its own) before a kiosk mounts.
+beforeAll(() => loadFit())
 beforeEach(() => {
   FakeResizeObserver.instances = []
   vi.stubGlobal('ResizeObserver', FakeResizeObserver)

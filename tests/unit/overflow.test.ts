@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { capacityFor, chooseVisible, describeOverflow, fitCount } from '../../src/domain/overflow'
+import { capacityFor, chooseVisible, describeOverflow, fitCount } from '../../src/domain/kioskFit'
 
 // Items are written as `<id>:<label>`; a `!` marks a protected one (failing, ready, blocking).
 const items = (spec: string) => spec.split(' ').filter(Boolean)

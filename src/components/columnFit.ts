@@ -1,0 +1,29 @@
+import type { ChooseOptions, Choice } from '../domain/overflow'
+
+// Wiring, apart from the rules in domain/: which of the kiosk's rules a column can use yet.
+
+let fit: typeof import('../domain/kioskFit') | null = null
+
+/**
+ * Loads the kiosk's fit (kioskFit.ts: which items a column shows, what the summary of the rest
+ * says, how many items a column has room for). Only the kiosk fits its columns, so this is a
+ * chunk of its own, which main.ts waits for before a kiosk mounts: its first paint is fitted.
+ * If the chunk does not load, the kiosk shows every item, as the laptop view does.
+ */
+export function loadFit(): Promise<void> {
+  return import('../domain/kioskFit').then(
+    (module) => void (fit = module),
+    (error: unknown) => console.error('radiator: the kiosk fit did not load', error),
+  )
+}
+
+/** The kiosk's fit once loadFit has loaded it, else null. */
+export const kioskFit = () => fit
+
+/**
+ * Picks what a column shows when it holds more than `capacity` items (kioskFit.ts). A finite
+ * capacity comes only from a kiosk's fit (useCapacity); without it every item shows.
+ */
+export function chooseVisible<T>(items: readonly T[], capacity: number, options: ChooseOptions<T>): Choice<T> {
+  return fit ? fit.chooseVisible(items, capacity, options) : { visible: [...items], summary: null }
+}
