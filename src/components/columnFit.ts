@@ -8,12 +8,18 @@ let fit: typeof import('../domain/kioskFit') | null = null
  * Loads the kiosk's fit (kioskFit.ts: which items a column shows, what the summary of the rest
  * says, how many items a column has room for). Only the kiosk fits its columns, so this is a
  * chunk of its own, which main.ts waits for before a kiosk mounts: its first paint is fitted.
- * If the chunk does not load, the kiosk shows every item, as the laptop view does.
+ * Resolves false if the chunk does not load: the kiosk then shows every item, as the laptop view does.
  */
-export function loadFit(): Promise<void> {
+export function loadFit(): Promise<boolean> {
   return import('../domain/kioskFit').then(
-    (module) => void (fit = module),
-    (error: unknown) => console.error('radiator: the kiosk fit did not load', error),
+    (module) => {
+      fit = module
+      return true
+    },
+    (error: unknown) => {
+      console.error('radiator: the kiosk fit did not load', error)
+      return false
+    },
   )
 }
 

@@ -34,13 +34,15 @@ export const useBoardStore = defineStore('board', () => {
   const clock = useClockStore()
   /** Retention's rules, null until their chunk has loaded (see loadRetention). */
   let rules: Retention | null = null
-  /** Undefined until first asked for; null after a failed load (asked again at the next tick). */
+  /** Undefined until first asked for; null after a failed load (asked again a prune interval later). */
   let rulesLoad: Promise<void> | null | undefined
+  let loadFailedAt = Number.NEGATIVE_INFINITY
+  let loadFailureLogged = false
 
   /**
    * Loads retention's rules, once. The first paint prunes nothing, so they come in a chunk of
    * their own, asked for by the first batch (or the first tick with pull requests due to age
-   * out); after a failed load, each clock tick asks again. Until they arrive nothing is pruned
+   * out); after a failed load, the clock asks again every prune interval. Until they arrive nothing is pruned
    * (each map stays under the reducer's UNPRUNED_CAP), and their arrival prunes what became due.
    */
   function loadRetention(): Promise<void> {
@@ -52,7 +54,10 @@ export const useBoardStore = defineStore('board', () => {
       },
       (error: unknown) => {
         rulesLoad = null
-        console.error('radiator: pruning did not load', error)
+        loadFailedAt = clock.now
+        // Once: a wall runs for days, and the retry below comes every prune interval.
+        if (!loadFailureLogged) console.error('radiator: pruning did not load', error)
+        loadFailureLogged = true
       },
     ))
   }
@@ -124,9 +129,13 @@ export const useBoardStore = defineStore('board', () => {
       const due = queue.length === 0 && now - state.retention.prunedAt >= PRUNE_POLICY.intervalMs
       if (rules) {
         if (due) publish(applyBatch(state, [], now, rules))
-      } else if (rulesLoad === null || (due && state.pullRequests.size > 0)) {
-        // Asked again after a failed load; else asked here only by a board with pull requests
-        // to age out and no batch yet (the first batch asks), not by the empty board at start.
+      } else if (
+        (rulesLoad === null && now - loadFailedAt >= PRUNE_POLICY.intervalMs) ||
+        (rulesLoad === undefined && due && state.pullRequests.size > 0)
+      ) {
+        // Asked again a prune interval after a failed load; else asked here only by a board with
+        // pull requests to age out and no batch yet (the first batch asks), not by the empty
+        // board at start.
         void loadRetention()
       }
     },

@@ -16,6 +16,8 @@ vi.mock('../../src/domain/retention', async (importOriginal) => {
 })
 
 beforeEach(() => {
+  chunk.fails = true
+  chunk.asked = 0
   setActivePinia(createPinia())
   vi.useFakeTimers()
   vi.setSystemTime(Date.parse(iso(0)))
@@ -41,7 +43,7 @@ it('does not ask for the rules at start-up, only once a prune could be due', asy
   clock.stop()
 })
 
-it('keeps the board unpruned after a failed load and prunes once a later tick loads the rules', async () => {
+it('keeps the board unpruned after a failed load, asks again each prune interval, logs once, and prunes once the rules load', async () => {
   const error = vi.spyOn(console, 'error').mockImplementation(() => {})
   const clock = useClockStore()
   const board = useBoardStore()
@@ -53,10 +55,16 @@ it('keeps the board unpruned after a failed load and prunes once a later tick lo
   await vi.waitFor(() => expect(error).toHaveBeenCalledWith('radiator: pruning did not load', expect.any(Error)))
   expect(board.builds.size).toBe(count)
 
+  expect(chunk.asked).toBe(1)
   const { RETENTION } = await vi.importActual<typeof import('../../src/domain/retention')>('../../src/domain/retention')
+  // Not every tick: a prune interval after the failure, and a second failure is not logged again.
+  // (The clock's time is its last one-second tick, so the retry comes 9-10 s after the failure.)
+  await vi.advanceTimersByTimeAsync(PRUNE_POLICY.intervalMs - 2000)
+  expect(chunk.asked).toBe(1)
+  await vi.advanceTimersByTimeAsync(2000)
+  await vi.waitFor(() => expect(chunk.asked).toBe(2))
   chunk.fails = false
-  // The next clock tick asks again.
-  await vi.advanceTimersByTimeAsync(1000)
+  await vi.advanceTimersByTimeAsync(PRUNE_POLICY.intervalMs)
   await vi.waitFor(() => expect(board.builds.size).toBe(RETENTION.buildsPerPipeline))
   expect(error).toHaveBeenCalledTimes(1)
   clock.stop()
