@@ -93,3 +93,31 @@ test("a card's clipped boxes stay put when its status, times and counts change",
   const after = await Promise.all(['build', 'pull-request', 'deployment'].map((kind) => clippedBoxes(page, kind)))
   expect(after).toEqual(before)
 })
+
+test('a long name is cut on its own: the number and the version gone back to stay in view', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 })
+  const long = 'an-extremely-long-repository-name-that-no-card-could-ever-hold-whole'
+  await ingest(stub.url, [
+    pullRequest({ id: 'p-long', repo: long, number: 4242, updatedAt: iso(0) }),
+    deployment({
+      id: 'd-long',
+      service: 'ledger',
+      status: 'rolled_back',
+      version: '2026.11.28-a-very-long-build-version-string',
+      previousVersion: 'v9.9.9',
+      updatedAt: iso(0),
+    }),
+  ])
+  await page.goto(`${stub.url}/`)
+  await expect(page.locator('[data-connection="live"]')).toBeVisible({ timeout: 15_000 })
+  /** How far the element's right edge is inside its card's (negative: cut off). */
+  const inside = (card: string, part: string) =>
+    page.locator(card).evaluate((el, selector) => {
+      const target = el.querySelector(selector)!
+      return el.getBoundingClientRect().right - target.getBoundingClientRect().right
+    }, part)
+  expect(await inside('[data-id="p-long"]', '.number')).toBeGreaterThan(0)
+  expect(await inside('[data-id="d-long"]', '.meta .state')).toBeGreaterThan(0)
+  await expect(page.locator('[data-id="p-long"] .number')).toHaveText('#4242')
+  await expect(page.locator('[data-id="d-long"] .meta .state')).toHaveText('→ v9.9.9')
+})
