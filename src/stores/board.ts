@@ -36,8 +36,8 @@ export const useBoardStore = defineStore('board', () => {
   let rules: Retention | null = null
   /** Undefined until first asked for; null after a failed load (asked again a prune interval later). */
   let rulesLoad: Promise<void> | null | undefined
+  /** When the last load failed; never yet while -Infinity. */
   let loadFailedAt = Number.NEGATIVE_INFINITY
-  let loadFailureLogged = false
 
   /**
    * Loads retention's rules, once. The first paint prunes nothing, so they come in a chunk of
@@ -54,10 +54,9 @@ export const useBoardStore = defineStore('board', () => {
       },
       (error: unknown) => {
         rulesLoad = null
+        // Logged once: a wall runs for days, and the retry below comes every prune interval.
+        if (loadFailedAt === Number.NEGATIVE_INFINITY) console.error('radiator: pruning did not load', error)
         loadFailedAt = clock.now
-        // Once: a wall runs for days, and the retry below comes every prune interval.
-        if (!loadFailureLogged) console.error('radiator: pruning did not load', error)
-        loadFailureLogged = true
       },
     ))
   }
