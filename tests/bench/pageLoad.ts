@@ -16,14 +16,13 @@ import { measurePageFloor, type PageFloor } from './lib/pageFloor'
 import { Publisher } from './lib/publisher'
 import { startBenchStub } from './lib/stub'
 import { CHROMIUM } from './lib/browser'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { pageSoak } from './lib/pageSoak'
 
 // Page under load: headless Chromium at 1920x1080 on the built page, served by the stub
 // (SIM=0) holding a realistic wall; events pushed through POST /api/events at 100, 1,000 and
 // 5,000 per second. Frames per second, frames over 50 ms, event-to-paint latency, and how
-// long the page takes to catch up after the burst. Then a shorter soak of the page: heap
-// after GC, DOM nodes and listeners at start, middle and end.
+// long the page takes to catch up after the burst. Then a soak of the page (lib/pageSoak.ts).
 
 const WINDOWS = 3
 
@@ -111,88 +110,6 @@ async function measureRate(
       )
     }
     return { rate, windows, catchUpMs, published: result.published, received: data.received, busy, floor }
-  } finally {
-    await page.context().close()
-  }
-}
-
-interface PageMemory {
-  heap: number
-  nodes: number
-  listeners: number
-}
-
-async function pageMemory(cdp: CDPSession): Promise<PageMemory> {
-  await cdp.send('HeapProfiler.collectGarbage')
-  await cdp.send('HeapProfiler.collectGarbage')
-  const heap = await cdp.send('Runtime.getHeapUsage')
-  const counters = await cdp.send('Memory.getDOMCounters')
-  return { heap: heap.usedSize, nodes: counters.nodes, listeners: counters.jsEventListeners }
-}
-
-/** Writes a heap snapshot of the page (for `memlab analyze unbound-object --snapshot-dir`). */
-async function writeHeapSnapshot(cdp: CDPSession, file: string): Promise<void> {
-  const chunks: string[] = []
-  const onChunk = (event: { chunk: string }) => chunks.push(event.chunk)
-  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk)
-  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
-  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk)
-  mkdirSync(dirname(file), { recursive: true })
-  writeFileSync(file, chunks.join(''))
-}
-
-async function pageSoak(ctx: BenchContext, browser: Browser, url: string, publisher: Publisher): Promise<Metric[]> {
-  const seconds = ctx.quick ? 6 : 120
-  const rate = 1000
-  const page = await probedPage(browser)
-  try {
-    const cdp = await page.context().newCDPSession(page)
-    await openLiveWall(page, url)
-    // The wall first grows to its working size (retention bounds it); the start mark comes after.
-    await publisher.run(rate, ctx.quick ? 3 : 30)
-    await sleep(1000)
-    // BENCH_HEAP_SNAPSHOTS=<dir> also writes the three heap snapshots, for memlab (see docs/performance.md).
-    const snapshots = process.env.BENCH_HEAP_SNAPSHOTS
-    const marks: PageMemory[] = [await pageMemory(cdp)]
-    if (snapshots) await writeHeapSnapshot(cdp, join(snapshots, 's1.heapsnapshot'))
-    for (let half = 0; half < 2; half++) {
-      await publisher.run(rate, seconds / 2)
-      await sleep(1000)
-      await resetProbe(page) // the probe's own arrays are not the page's
-      marks.push(await pageMemory(cdp))
-      if (snapshots) await writeHeapSnapshot(cdp, join(snapshots, `s${half + 2}.heapsnapshot`))
-    }
-    const [start, middle, end] = marks as [PageMemory, PageMemory, PageMemory]
-    ctx.log(
-      `page soak ${seconds} s at ${rate}/s: ${marks.map((m) => `heap ${(m.heap / 1e6).toFixed(2)} MB nodes ${m.nodes} listeners ${m.listeners}`).join(' -> ')}`,
-    )
-    const MB = 1024 * 1024
-    const label = `soak (page, ${seconds} s at 1,000/s)`
-    return [
-      // --quick is too short for the wall to settle after its warm-up: the figure is shown, not judged.
-      metric(
-        'soak.page.heapGrowth',
-        `${label}: heap end - start after GC`,
-        'MB',
-        ctx.quick ? null : { op: '<=', limit: 1 },
-        [(end.heap - start.heap) / MB],
-      ),
-      metric('soak.page.heapMiddle', `${label}: heap middle - start after GC`, 'MB', null, [
-        (middle.heap - start.heap) / MB,
-      ]),
-      metric(
-        'soak.page.nodes',
-        `${label}: DOM nodes end - start`,
-        'nodes',
-        null,
-        [end.nodes - start.nodes],
-        'cards come and go with the wall; growth without end would show over several runs',
-      ),
-      metric('soak.page.listeners', `${label}: event listeners end - start`, 'listeners', null, [
-        end.listeners - start.listeners,
-      ]),
-      metric('soak.page.listenersEnd', `${label}: event listeners at end`, 'listeners', null, [end.listeners]),
-    ]
   } finally {
     await page.context().close()
   }

@@ -6,6 +6,7 @@ import { stampedBuild, epochNow } from './lib/entities'
 import type { FanoutReply, FanoutRequest } from './lib/fanoutClient'
 import type { RawFanoutReply, RawFanoutRequest } from './lib/rawFanoutServer'
 import { median, metric, percentile, sleep, type Bench, type BenchContext, type Metric } from './lib/metrics'
+import { summariseLatencies } from './lib/latencyHistogram'
 import { ingest, startBenchStub } from './lib/stub'
 
 // Stub fan-out: many concurrent SSE connections held by a load generator in another process,
@@ -130,14 +131,14 @@ interface Windows {
 function loadGenerators(generators: Generator[]) {
   const collect = async () => {
     const replies = await Promise.all(generators.map((g) => g.ask({ type: 'collect' })))
-    const latencies: number[] = []
+    const encoded: string[] = []
     let received = 0
     for (const reply of replies) {
       if (reply.type !== 'collected') throw new Error('load generator did not answer')
-      for (const l of reply.latencies) latencies.push(l)
+      encoded.push(reply.latencies)
       received += reply.received
     }
-    return { latencies, received }
+    return { latencies: summariseLatencies(encoded), received }
   }
   return {
     collect,
@@ -179,8 +180,8 @@ function loadGenerators(generators: Generator[]) {
         await sleep(300)
         const collected = await collect()
         delivered += collected.received
-        p50s.push(percentile(collected.latencies, 50) ?? Number.NaN)
-        p99s.push(percentile(collected.latencies, 99) ?? Number.NaN)
+        p50s.push(collected.latencies.p50)
+        p99s.push(collected.latencies.p99)
       }
       return { p50s, p99s, delivered, expected: connections * (n - 100) }
     },

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net'
+import { encodeLatencies, newLatencyHistogram, recordLatencyMs } from './latencyHistogram'
 
 // Load generator for the stub fan-out bench, forked with IPC: holds many SSE streams as raw
 // HTTP/1.1 over plain sockets (no HTTP client machinery per chunk, so the generator costs
@@ -11,12 +12,13 @@ export type FanoutRequest =
 
 export type FanoutReply =
   | { type: 'opened'; open: number; failed: number; ms: number; firstError: string | null }
-  | { type: 'collected'; latencies: number[]; received: number }
+  /** `latencies`: an encoded HdrHistogram (lib/latencyHistogram.ts). */
+  | { type: 'collected'; latencies: string; received: number }
   | { type: 'closed' }
 
 const STAMP = Buffer.from('"benchAt":')
 const streams: Socket[] = []
-let latencies: number[] = []
+const latencies = newLatencyHistogram()
 let received = 0
 
 const epochNow = () => performance.timeOrigin + performance.now()
@@ -33,7 +35,7 @@ function readStamps(data: Buffer): number {
     let end = start
     while (end < data.length && isNumberByte(data[end]!)) end++
     if (end === data.length) return at
-    latencies.push(epochNow() - Number(data.toString('latin1', start, end)))
+    recordLatencyMs(latencies, epochNow() - Number(data.toString('latin1', start, end)))
     received++
     at = data.indexOf(STAMP, end)
   }
@@ -92,8 +94,8 @@ process.on('message', (raw) => {
   if (message.type === 'open') {
     void open(message.urls, message.count, message.addresses).then((reply) => process.send?.(reply))
   } else if (message.type === 'collect') {
-    process.send?.({ type: 'collected', latencies, received } satisfies FanoutReply)
-    latencies = []
+    process.send?.({ type: 'collected', latencies: encodeLatencies(latencies), received } satisfies FanoutReply)
+    latencies.reset()
     received = 0
   } else {
     for (const socket of streams) socket.destroy()

@@ -19,10 +19,14 @@
     painted: new Map(),
     received: 0,
     firstCardAt: null,
+    // Also forgets events whose card was never painted (pruned, or outside the rendered window)
+    // and painted cards: kept, they would grow with the run and count as the page's heap.
     reset() {
       this.frames = []
       this.longFrames = []
       this.samples = []
+      this.pending.clear()
+      this.painted.clear()
       this.received = 0
     },
   }
