@@ -20,12 +20,34 @@ export interface PipelineRow {
   activity: number
 }
 
+interface BuildFacts {
+  key: string
+  updated: number
+}
+
+/**
+ * A build's pipeline key and parsed update time, worked out once per build: the column reads
+ * every held build each frame under a burst, and parsing times was most of its cost (1.3 ms a
+ * frame for 900 builds). Entities are frozen and replaced when they change, so this never goes
+ * stale, and a build the store let go takes its entry with it.
+ */
+const buildFacts = new WeakMap<Build, BuildFacts>()
+
+function factsOf(build: Build): BuildFacts {
+  let facts = buildFacts.get(build)
+  if (!facts) {
+    facts = { key: pipelineKey(build), updated: time(build.updatedAt) }
+    buildFacts.set(build, facts)
+  }
+  return facts
+}
+
 /** The latest build per pipeline, most recent activity first. */
 export function pipelineRows(builds: Iterable<Build>, repos: NameMatcher | null = null): PipelineRow[] {
   const groups = new Map<string, Build[]>()
   for (const build of builds) {
     if (repos && !repos(build.repo)) continue
-    const key = pipelineKey(build)
+    const key = factsOf(build).key
     const group = groups.get(key)
     if (group) group.push(build)
     else groups.set(key, [build])
@@ -33,12 +55,15 @@ export function pipelineRows(builds: Iterable<Build>, repos: NameMatcher | null 
   const rows: PipelineRow[] = []
   for (const [key, group] of groups) {
     let latest = group[0]!
+    let latestUpdated = factsOf(latest).updated
     let activity = 0
     for (const b of group) {
-      if (b.number > latest.number || (b.number === latest.number && time(b.updatedAt) > time(latest.updatedAt))) {
+      const updated = factsOf(b).updated
+      if (b.number > latest.number || (b.number === latest.number && updated > latestUpdated)) {
         latest = b
+        latestUpdated = updated
       }
-      activity = Math.max(activity, time(b.updatedAt))
+      activity = Math.max(activity, updated)
     }
     rows.push({ key, build: latest, redSince: redSince(group), activity })
   }

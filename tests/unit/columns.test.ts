@@ -78,6 +78,17 @@ describe('pipelineRows', () => {
     expect(pipelineLabel(rows[0]!)).toBe('running')
   })
 
+  it('reads a build again when the store replaces it, after having seen the old one', () => {
+    // What a build's facts were worked out from is the object, not its id: an update is a new object.
+    expect(pipelineRows(builds).map((r) => r.build.id)).toEqual(['web-f', 'db-4', 'web-7', 'api-2'])
+    const updated = builds.map((b) => (b.id === 'db-3' ? { ...b, number: 5, updatedAt: iso(NOW) } : b))
+    const rows = pipelineRows(updated)
+    expect(rows.map((r) => r.build.id)).toEqual(['db-3', 'web-f', 'web-7', 'api-2'])
+    expect(rows[0]!.activity).toBe(NOW)
+    const moved = updated.map((b) => (b.id === 'web-7' ? { ...b, branch: 'feat' } : b))
+    expect(pipelineRows(moved).map((r) => r.key)).toEqual(['db\u0000main', 'web\u0000feat', 'api\u0000main'])
+  })
+
   it.each([
     ['w', ['web-f', 'web-7']],
     ['nothing', []],
