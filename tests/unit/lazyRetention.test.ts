@@ -33,6 +33,10 @@ describe('applyBatch without the rules', () => {
     // No events: the rules' arrival alone prunes builds and deployments as one batch would have.
     const caughtUp = applyBatch(unpruned, [], NOW, rules)
     const eager = applyEvents(start, events, NOW)
+    // Named as well as compared, so the two cannot agree on keeping everything: one pipeline keeps its newest builds.
+    const total = PRUNE_POLICY.growthMin + 20
+    const newest = Array.from({ length: rules.RETENTION.buildsPerPipeline }, (_, i) => `b${total - i}`)
+    expect([...caughtUp.builds.keys()].sort()).toEqual(newest.sort())
     expect([...caughtUp.builds.keys()]).toEqual([...eager.builds.keys()])
     expect([...caughtUp.deployments.keys()]).toEqual(['d2'])
     expect(caughtUp.retention).toEqual(eager.retention)
