@@ -38,10 +38,15 @@ export function launchChromium(): Promise<Browser> {
   })
 }
 
+/** A fresh 1920x1080 page, nothing added. */
+export async function plainPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORT })
+  return context.newPage()
+}
+
 /** A fresh 1920x1080 page with the probe (frames, long frames, event-to-paint) installed. */
 export async function probedPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: VIEWPORT })
-  const page = await context.newPage()
+  const page = await plainPage(browser)
   await page.addInitScript({ content: probeScript })
   return page
 }

@@ -1,17 +1,20 @@
-import type { Browser, CDPSession } from 'playwright-core'
+import type { Browser, CDPSession, Page } from 'playwright-core'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { probedPage } from './browser'
+import { plainPage } from './browser'
 import { analyzeUnboundObjects, describeGrowth, keepsGrowing, type GrowingObject } from './memlab'
 import { metric, notMeasured, sleep, type BenchContext, type Metric } from './metrics'
-import { openLiveWall, resetProbe } from './pageRun'
-import type { Publisher } from './publisher'
+import { openLiveWall, seedWall } from './pageRun'
+import { DAY_MS, simulatedDay } from './simulatedDay'
 
-// Soak, page side: the live page at 1,000 events/s for two minutes. Heap after forced GC, DOM
-// nodes and JS listeners at start, middle and end; a heap snapshot at each, and memlab's
-// `analyze unbound-object` on the three names any object that grew at every one.
+// Soak, page side: the live page through a simulated day (over a million events, at 5,000 a
+// second: four minutes). Heap after forced GC, DOM nodes and JS listeners at start (one
+// simulated hour in, once the wall has reached its working size), middle and end; a heap
+// snapshot at each, and memlab's `analyze unbound-object` on the three names any object that
+// grew at every one. No probe in this page: its records would grow with the day.
 
-const RATE = 1000
+const RATE = 5000
+const HOUR_MS = DAY_MS / 24
 
 interface PageMemory {
   heap: number
@@ -26,6 +29,14 @@ async function pageMemory(cdp: CDPSession): Promise<PageMemory> {
   const counters = await cdp.send('Memory.getDOMCounters')
   return { heap: heap.usedSize, nodes: counters.nodes, listeners: counters.jsEventListeners }
 }
+
+/** What the columns hold (their data-count), to tell a wall still filling up from a leak. */
+const heldCounts = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('[data-column]')]
+      .map((c) => `${c.getAttribute('data-column')} ${c.getAttribute('data-count')}`)
+      .join(', '),
+  )
 
 async function writeHeapSnapshot(cdp: CDPSession, file: string): Promise<void> {
   const chunks: string[] = []
@@ -46,38 +57,43 @@ function snapshotDir(ctx: BenchContext): string | null {
   return dir
 }
 
-export async function pageSoak(
-  ctx: BenchContext,
-  browser: Browser,
-  url: string,
-  publisher: Publisher,
-): Promise<Metric[]> {
-  const seconds = ctx.quick ? 6 : 120
+export async function pageSoak(ctx: BenchContext, browser: Browser, url: string): Promise<Metric[]> {
+  // --quick: 45 simulated minutes in 15-minute steps (about 37,000 events), shown but not judged.
+  const QUARTER = HOUR_MS / 4
+  const marksAt = ctx.quick ? [QUARTER, 2 * QUARTER, 3 * QUARTER] : [HOUR_MS, DAY_MS / 2, DAY_MS]
   const snapshots = snapshotDir(ctx)
-  const page = await probedPage(browser)
+  const day = simulatedDay()
+  await seedWall(url, day.start)
+  const page = await plainPage(browser)
   const marks: PageMemory[] = []
+  const held: string[] = []
+  let events = 0
+  const started = performance.now()
   try {
     const cdp = await page.context().newCDPSession(page)
     await openLiveWall(page, url)
-    // The wall first grows to its working size (retention bounds it); the start mark comes after.
-    await publisher.run(RATE, ctx.quick ? 3 : 30)
-    for (let mark = 0; mark < 3; mark++) {
-      if (mark > 0) await publisher.run(RATE, seconds / 2)
+    for (const [mark, at] of marksAt.entries()) {
+      events += await day.publish(url, RATE, (elapsed) => elapsed >= at)
       await sleep(1000)
-      await resetProbe(page) // the probe's own records are not the page's
       marks.push(await pageMemory(cdp))
+      held.push(await heldCounts(page))
       if (snapshots) await writeHeapSnapshot(cdp, join(snapshots, `s${mark + 1}.heapsnapshot`))
     }
   } finally {
     await page.context().close()
   }
   const [start, middle, end] = marks as [PageMemory, PageMemory, PageMemory]
+  const hours = day.elapsed() / HOUR_MS
   ctx.log(
-    `page soak ${seconds} s at ${RATE}/s: ${marks.map((m) => `heap ${(m.heap / 1e6).toFixed(2)} MB nodes ${m.nodes} listeners ${m.listeners}`).join(' -> ')}`,
+    `page soak: ${events} events, ${hours.toFixed(1)} simulated h in ${((performance.now() - started) / 1000).toFixed(0)} s: ` +
+      marks
+        .map((m, i) => `heap ${(m.heap / 1e6).toFixed(2)} MB nodes ${m.nodes} listeners ${m.listeners} (${held[i]})`)
+        .join(' -> '),
   )
   const MB = 1024 * 1024
-  const label = `soak (page, ${seconds} s at 1,000/s)`
+  const label = `soak (page, ${ctx.quick ? '45 simulated min' : '24 simulated h'})`
   return [
+    metric('soak.page.events', `${label}: state events at ${RATE.toLocaleString('en')}/s`, 'events', null, [events]),
     // --quick is too short for the wall to settle after its warm-up: the figure is shown, not judged.
     metric(
       'soak.page.heapGrowth',
@@ -89,6 +105,7 @@ export async function pageSoak(
     metric('soak.page.heapMiddle', `${label}: heap middle - start after GC`, 'MB', null, [
       (middle.heap - start.heap) / MB,
     ]),
+    metric('soak.page.heapStart', `${label}: heap at start after GC`, 'MB', null, [start.heap / MB]),
     metric(
       'soak.page.nodes',
       `${label}: DOM nodes end - start`,

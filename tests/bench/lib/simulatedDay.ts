@@ -1,0 +1,70 @@
+import { createSimulator } from '../../../mocks/scenario/index'
+import { RETENTION } from '../../../src/domain/retention'
+import type { SimState } from '../../../mocks/scenario/types'
+import { SIM_START } from './eventPool'
+import { sleep } from './metrics'
+import { ingest } from './stub'
+
+// A simulated day for the page: the seeded simulator's busy scenario, as the Node soak runs it
+// (soak.ts), pushed through the stub's POST /api/events at a steady rate. The events are made
+// in order as they are sent, never held all at once (a day is over a million), and each is made
+// recent (`updatedAt` just now), so the page applies it and its retention meets a day's churn of
+// new builds, pull requests and deployments in minutes.
+//
+// The day runs about 360 times faster than the page's clock, which is real time. A rule that
+// reads an entity's age on that clock would hold 360 times too much: a merged pull request
+// lingers a minute (retention's closedPrLingerMs), six simulated hours of merges at this speed,
+// 4 MB of heap halfway through the day that is no leak. So each event is stamped as if sent a
+// minute ago less one second: merged PRs linger one real second (six simulated minutes).
+
+const STEP_MS = 10_000
+const STAMP_LAG_MS = RETENTION.closedPrLingerMs - 1000
+const TICK_MS = 10
+export const DAY_MS = 24 * 60 * 60 * 1000
+
+export interface SimulatedDay {
+  /** The state the day starts from, to seed the stub with. */
+  start: SimState
+  /** Simulated ms since the day began. */
+  elapsed(): number
+  /** Sends the day's next events at `rate` per second until `until(sent)` holds; returns how many were sent. */
+  publish(url: string, rate: number, until: (elapsedMs: number) => boolean): Promise<number>
+}
+
+export function simulatedDay(): SimulatedDay {
+  const sim = createSimulator({ seed: 11, repos: 40, speed: 6, startTime: SIM_START, scenario: 'busy' })
+  let simNow = SIM_START
+  let pending: { type: string; data: Record<string, unknown> }[] = []
+
+  function next(count: number) {
+    while (pending.length < count) {
+      simNow += STEP_MS
+      for (const event of sim.advance(simNow)) {
+        if (event.type !== 'log') pending.push({ type: event.type, data: event.data as Record<string, unknown> })
+      }
+    }
+    const batch = pending.slice(0, count)
+    pending = pending.slice(count)
+    const updatedAt = new Date(Date.now() - STAMP_LAG_MS).toISOString()
+    return batch.map(({ type, data }) => ({ type, data: { ...data, updatedAt } }))
+  }
+
+  return {
+    start: sim.state(),
+    elapsed: () => simNow - SIM_START,
+    async publish(url, rate, until) {
+      const started = performance.now()
+      let sent = 0
+      while (!until(simNow - SIM_START)) {
+        const due = Math.floor(((performance.now() - started) / 1000) * rate)
+        if (due > sent) {
+          const count = Math.min(1000, due - sent)
+          await ingest(url, next(count))
+          sent += count
+        }
+        await sleep(TICK_MS)
+      }
+      return sent
+    },
+  }
+}
