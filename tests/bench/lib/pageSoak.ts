@@ -63,7 +63,9 @@ export async function pageSoak(ctx: BenchContext, browser: Browser, url: string)
   const marksAt = ctx.quick ? [QUARTER, 2 * QUARTER, 3 * QUARTER] : [HOUR_MS, DAY_MS / 2, DAY_MS]
   const snapshots = snapshotDir(ctx)
   const day = simulatedDay()
-  await seedWall(url, day.start)
+  // The page's address may carry a path or query; events go to the stub itself.
+  const stub = new URL(url).origin
+  await seedWall(stub, day.start)
   const page = await plainPage(browser)
   const marks: PageMemory[] = []
   const held: string[] = []
@@ -73,7 +75,7 @@ export async function pageSoak(ctx: BenchContext, browser: Browser, url: string)
     const cdp = await page.context().newCDPSession(page)
     await openLiveWall(page, url)
     for (const [mark, at] of marksAt.entries()) {
-      events += await day.publish(url, RATE, (elapsed) => elapsed >= at)
+      events += await day.publish(stub, RATE, (elapsed) => elapsed >= at)
       await sleep(1000)
       marks.push(await pageMemory(cdp))
       held.push(await heldCounts(page))
