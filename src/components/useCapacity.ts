@@ -11,7 +11,10 @@ export interface BodySize {
 
 /**
  * How many items a column shows: all of them off the kiosk (the page scrolls there),
- * else what its measured body holds.
+ * else what its measured body holds, and none before it is measured: the body's first
+ * measurement comes before the first paint, and cards mounted before it would only be thrown
+ * away (all of them, when the snapshot is first). All of them also where the kiosk's fit did
+ * not load or the browser cannot measure (WallColumn observes the body).
  */
 export function useCapacity(
   count: () => number,
@@ -22,7 +25,8 @@ export function useCapacity(
   const capacity = computed(() => {
     const size = measured.value
     const kiosk = kioskFit()
-    return fit() && size && kiosk ? kiosk.capacityIn(count(), size, slot) : Number.POSITIVE_INFINITY
+    if (!fit() || !kiosk || typeof ResizeObserver === 'undefined') return Number.POSITIVE_INFINITY
+    return size ? kiosk.capacityIn(count(), size, slot) : 0
   })
   return {
     capacity,

@@ -89,6 +89,25 @@ describe('BuildsColumn', () => {
     expect(column.get('[data-column="builds"]').attributes('data-count')).toBe('21')
   })
 
+  it('mounts no card on the kiosk before its body is measured, and all of them where nothing can measure', async () => {
+    const column = mount(BuildsColumn, {
+      props: { rows: pipelineRows(builds), fit: true },
+      global: provideNow(NOW).global,
+    })
+    // Cards mounted before the first measurement would be thrown away by it, before any paint.
+    expect(column.findAll('[data-kind="build"]')).toHaveLength(0)
+    FakeResizeObserver.instances[0]!.resize(heightFor(6))
+    await flushPromises()
+    expect(column.findAll('[data-kind="build"]')).toHaveLength(5)
+
+    vi.stubGlobal('ResizeObserver', undefined)
+    const unmeasured = mount(BuildsColumn, {
+      props: { rows: pipelineRows(builds), fit: true },
+      global: provideNow(NOW).global,
+    })
+    expect(unmeasured.findAll('[data-kind="build"]')).toHaveLength(21)
+  })
+
   it('shows all, with no summary, when all fit', async () => {
     const rows = pipelineRows(builds.slice(0, 6))
     const column = mount(BuildsColumn, { props: { rows, fit: true }, global: provideNow(NOW).global })
@@ -225,6 +244,7 @@ describe('the laptop view renders only the cards near the viewport', () => {
       props: { rows: rows.slice(0, 40), fit: true },
       global: provideNow(NOW).global,
     })
+    FakeResizeObserver.instances[0]!.resize(heightFor(40, PULL_REQUEST_SLOT))
     await flushPromises()
     expect(shownIds(column)).toHaveLength(40)
     expect((column.get('ul').element as HTMLElement).style.paddingBottom).toBe('0rem')

@@ -18,11 +18,15 @@ test.beforeAll(async () => {
 })
 test.afterAll(async () => stub?.stop())
 
-async function holdBack(page: Page, chunk: RegExp): Promise<void> {
+/** Delays the chunks a second each; returns how many were held (a renamed chunk would hold none). */
+async function holdBack(page: Page, chunk: RegExp): Promise<() => number> {
+  let held = 0
   await page.route(chunk, async (route) => {
+    held++
     await new Promise((resolve) => setTimeout(resolve, 1000))
     await route.continue()
   })
+  return () => held
 }
 
 /** Every build card id added to the page, and the most build cards it held at once. */
@@ -46,18 +50,19 @@ const recorded = (page: Page) =>
   })
 
 test('a filtered address never paints what its filter leaves out, even while the filter loads', async ({ page }) => {
-  await holdBack(page, /\/assets\/filters-[\w-]+\.js$/)
+  const held = await holdBack(page, /\/assets\/filters-[\w-]+\.js$/)
   await recordCards(page)
   await page.goto(`${stub.url}/?repos=api`)
   await expect(page.locator('[data-connection="live"]')).toBeVisible({ timeout: 15_000 })
   await expect(page.locator('[data-kind="build"][data-id="b-api"]')).toBeVisible()
   await expect(page.locator('[data-column="builds"]')).toHaveAttribute('data-count', '1')
   expect((await recorded(page)).seen).toEqual(['b-api'])
+  expect(held()).toBe(1)
 })
 
 test('the wall view never paints more cards than fit, even while its fitting loads', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 720 })
-  await holdBack(page, /\/assets\/kiosk(Fit)?-[\w-]+\.js$/)
+  const held = await holdBack(page, /\/assets\/kiosk(Fit)?-[\w-]+\.js$/)
   await recordCards(page)
   await page.goto(`${stub.url}/?kiosk`)
   await expect(page.locator('[data-connection="live"]')).toBeVisible({ timeout: 15_000 })
@@ -65,4 +70,5 @@ test('the wall view never paints more cards than fit, even while its fitting loa
   const fitted = await page.locator('[data-kind="build"]').count()
   expect(fitted).toBeLessThan(40)
   expect((await recorded(page)).most).toBe(fitted)
+  expect(held()).toBe(2)
 })

@@ -14,6 +14,7 @@ const REPORT = [
   '· pe [closure](@84989):  28 bytes > 24.3KB > 24.3KB',
   '· settle [closure](@104675):  16.2KB > 6.1KB > 16.5KB',
   '· Map [object](@104651):  1.5MB > 1.9MB > 2MB',
+  '· Set [object](@104700):  1 byte > 30KB > 31KB',
 ].join('\n')
 
 describe("memlab's unbound-object report", () => {
@@ -25,16 +26,20 @@ describe("memlab's unbound-object report", () => {
       'pe [closure](@84989)',
       'settle [closure](@104675)',
       'Map [object](@104651)',
+      'Set [object](@104700)',
     ])
-    expect(objects[0]!.sizes).toEqual([265.3 * 1024, 372.7 * 1024, 388.3 * 1024])
-    expect(objects[2]!.sizes).toEqual([28, 24.3 * 1024, 24.3 * 1024])
-    expect(objects[4]!.sizes).toEqual([1.5 * 1024 ** 2, 1.9 * 1024 ** 2, 2 * 1024 ** 2])
+    // memlab's units are decimal.
+    expect(objects[0]!.sizes).toEqual([265_300, 372_700, 388_300])
+    expect(objects[2]!.sizes).toEqual([28, 24_300, 24_300])
+    expect(objects[4]!.sizes).toEqual([1_500_000, 1_900_000, 2_000_000])
+    expect(objects[5]!.sizes).toEqual([1, 30_000, 31_000])
   })
 
   it('keeps only what grew at every snapshot, not what grew once or went down', () => {
     expect(keepsGrowing(parseUnboundObjects(REPORT)).map((o) => o.name)).toEqual([
       'system / Context / scope @62597 [object](@62599)',
       'Map [object](@104651)',
+      'Set [object](@104700)',
     ])
   })
 

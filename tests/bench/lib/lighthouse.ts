@@ -44,16 +44,8 @@ export async function runLighthouse(url: string): Promise<LighthouseFigures> {
       `--user-data-dir=${profile}`,
       'about:blank',
     ],
-    // A group of its own, so stopping it stops its helper processes too (they write into the profile).
-    { stdio: 'ignore', detached: true },
+    { stdio: 'ignore' },
   )
-  const stop = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-chrome.pid!, signal)
-    } catch {
-      chrome.kill(signal)
-    }
-  }
   try {
     for (let i = 0; ; i++) {
       try {
@@ -79,10 +71,10 @@ export async function runLighthouse(url: string): Promise<LighthouseFigures> {
     }
   } finally {
     const exited = once(chrome, 'exit')
-    stop('SIGTERM')
+    chrome.kill('SIGTERM')
     await Promise.race([exited, sleep(3000)])
     if (chrome.exitCode === null && chrome.signalCode === null) {
-      stop('SIGKILL')
+      chrome.kill('SIGKILL')
       await Promise.race([exited, sleep(3000)])
     }
     removeProfile(profile)

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process'
 import { createRequire } from 'node:module'
 
 // memlab's `analyze unbound-object` on a folder of three heap snapshots (start, middle, end of
-// a soak): it lists the objects whose retained size grew, with the size in each snapshot. Run
+// a soak): it lists the objects alive in the first whose retained size changed and ends at 10 KiB
+// or more, the 20 largest at the end, with the size in each snapshot. Run
 // as `node <memlab's bin>`, not through node_modules/.bin: its shebang needs an install script
 // to work on Linux, and the project does not run install scripts it has not allowed (a bare
 // `env "node --expose-gc ..."` spins at full CPU instead of failing).
@@ -14,10 +15,11 @@ export interface GrowingObject {
   sizes: number[]
 }
 
-const UNITS: Record<string, number> = { bytes: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }
+// memlab prints sizes in decimal units (its getReadableBytes), "1 byte" for one.
+const UNITS: Record<string, number> = { byte: 1, bytes: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 }
 
 function bytes(size: string): number {
-  const match = /^([\d.]+)\s*(bytes|KB|MB|GB)$/.exec(size.trim())
+  const match = /^([\d.]+)\s*(bytes?|KB|MB|GB|TB)$/.exec(size.trim())
   return match ? Number(match[1]) * UNITS[match[2]!]! : Number.NaN
 }
 
@@ -26,7 +28,7 @@ export function parseUnboundObjects(report: string): GrowingObject[] {
   const found: GrowingObject[] = []
   // eslint-disable-next-line no-control-regex -- memlab's progress lines carry terminal escapes
   for (const line of report.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split('\n')) {
-    const match = /^· (.+):\s+(\S+(?: bytes)?(?: > \S+(?: bytes)?)+)\s*$/.exec(line.trim())
+    const match = /^· (.+):\s+(\S+(?: bytes?)?(?: > \S+(?: bytes?)?)+)\s*$/.exec(line.trim())
     if (!match) continue
     found.push({ name: match[1]!.trim(), sizes: match[2]!.split(' > ').map(bytes) })
   }
@@ -38,7 +40,7 @@ export const keepsGrowing = (objects: GrowingObject[]) =>
   objects.filter((o) => o.sizes.every((size, i) => i === 0 || size > o.sizes[i - 1]!))
 
 export const describeGrowth = (o: GrowingObject) =>
-  `${o.name} ${o.sizes.map((s) => `${(s / 1024).toFixed(1)} KB`).join(' > ')}`
+  `${o.name} ${o.sizes.map((s) => `${(s / 1000).toFixed(1)} KB`).join(' > ')}`
 
 export function analyzeUnboundObjects(snapshotDir: string): Promise<GrowingObject[]> {
   const memlab = createRequire(import.meta.url).resolve('memlab/bin/memlab')

@@ -20,7 +20,8 @@
     received: 0,
     firstCardAt: null,
     // Also forgets events whose card was never painted (pruned, or outside the rendered window)
-    // and painted cards: kept, they would grow with the run and count as the page's heap.
+    // and painted cards, so a run's figures start from its own events, and records from before
+    // it neither count in a window nor grow the page's heap.
     reset() {
       this.frames = []
       this.longFrames = []

@@ -126,7 +126,7 @@ export async function pageSoak(ctx: BenchContext, browser: Browser, url: string)
 
 async function memlabMetric(ctx: BenchContext, label: string, snapshots: string | null): Promise<Metric> {
   const id = 'soak.page.memlabGrowing'
-  const title = `${label}: objects memlab finds growing at every snapshot`
+  const title = `${label}: of memlab's 20 largest growing objects, those growing at every snapshot`
   if (!snapshots)
     return notMeasured(
       id,

@@ -7,9 +7,9 @@ import { ingest } from './stub'
 
 // A simulated day for the page: the seeded simulator's busy scenario, as the Node soak runs it
 // (soak.ts), pushed through the stub's POST /api/events at a steady rate. The events are made
-// in order as they are sent, never held all at once (a day is over a million), and each is made
-// recent (`updatedAt` just now), so the page applies it and its retention meets a day's churn of
-// new builds, pull requests and deployments in minutes.
+// in order as they are sent, never held all at once (a day is over a million), and each is
+// stamped with a recent `updatedAt` (see below) that only grows, so the page applies it and its
+// retention meets a day's churn of new builds, pull requests and deployments in minutes.
 //
 // The day runs about 360 times faster than the page's clock, which is real time. A rule that
 // reads an entity's age on that clock would hold 360 times too much: a merged pull request
@@ -27,7 +27,10 @@ export interface SimulatedDay {
   start: SimState
   /** Simulated ms since the day began. */
   elapsed(): number
-  /** Sends the day's next events at `rate` per second until `until(sent)` holds; returns how many were sent. */
+  /**
+   * Sends the day's next events at `rate` per second until `until(elapsed simulated ms)` holds
+   * (the simulator runs up to one 10 s step ahead of what was sent); returns how many were sent.
+   */
   publish(url: string, rate: number, until: (elapsedMs: number) => boolean): Promise<number>
 }
 
