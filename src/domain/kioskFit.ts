@@ -1,6 +1,6 @@
 import type { Choice, ChooseOptions, OverflowSummary } from './overflow'
 
-// The kiosk's fit, loaded before a kiosk mounts (overflow.ts's loadFit); the laptop view never loads it.
+// The kiosk's fit, loaded before a kiosk mounts (components/columnFit.ts's loadFit); the laptop view never loads it.
 
 /**
  * Picks what a column shows when it holds more than `capacity` items. Protected items

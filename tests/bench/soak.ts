@@ -1,10 +1,9 @@
 import { createPinia, setActivePinia } from 'pinia'
-import { createSimulator } from '../../mocks/scenario/index'
 import { freezeEntity } from '../../src/domain/reducer'
 import { parseFrame, type StateEvent } from '../../src/protocol'
 import { useBoardStore } from '../../src/stores/board'
 import { useClockStore } from '../../src/stores/clock'
-import { SIM_START } from './lib/eventPool'
+import { busyDay, DAY_MS, HOUR_MS } from './lib/simulatedDay'
 import { metric, type Bench } from './lib/metrics'
 
 // Soak, Node side: a simulated day of events through the page's whole path after the
@@ -12,11 +11,8 @@ import { metric, type Bench } from './lib/metrics'
 // simulated time as heartbeats would. Heap after forced GC at start, middle and end.
 // Run with --expose-gc (the bench runner does, in a child process).
 
-const HOUR_MS = 60 * 60 * 1000
-const DAY_MS = 24 * HOUR_MS
 /** Events per flush: about one animation frame's worth at 5,000 events/s. */
 const BATCH = 100
-const STEP_MS = 10_000
 
 function forceGc(): number {
   const gc = (globalThis as { gc?: (options?: object) => void }).gc
@@ -36,28 +32,26 @@ export interface SoakResult {
 }
 
 export async function runSoak(durationMs: number, targetEvents: number, speed: number): Promise<SoakResult> {
-  const sim = createSimulator({ seed: 11, repos: 40, speed, startTime: SIM_START, scenario: 'busy' })
+  const day = busyDay(speed)
   setActivePinia(createPinia())
   const board = useBoardStore()
   const clock = useClockStore()
   const { enqueue } = board.ingest
-  clock.syncServerTime(new Date(SIM_START).toISOString())
-  board.applySnapshot(JSON.parse(JSON.stringify(sim.state())), 'soak-0')
+  clock.syncServerTime(new Date(day.now()).toISOString())
+  board.applySnapshot(JSON.parse(JSON.stringify(day.start)), 'soak-0')
   // The page loads retention's rules after its first batch; a soak without them would not prune.
   await board.loadRetention()
 
   let applied = 0
-  let simNow = SIM_START
   let seq = 0
   const marks: number[] = []
   // Start is measured after the first simulated hour, once the maps have reached their retained size.
   const checkpoints = [HOUR_MS, durationMs / 2]
   const started = performance.now()
-  while (simNow - SIM_START < durationMs || applied < targetEvents) {
-    simNow += STEP_MS
-    clock.syncServerTime(new Date(simNow).toISOString())
-    for (const event of sim.advance(simNow)) {
-      if (event.type === 'log') continue
+  while (day.elapsed() < durationMs || applied < targetEvents) {
+    const events = day.step()
+    clock.syncServerTime(new Date(day.now()).toISOString())
+    for (const event of events) {
       const result = parseFrame(event.type, JSON.stringify(event.data), `soak-${++seq}`)
       if (!result.ok) throw new Error(result.reason)
       freezeEntity(result.event.data)
@@ -65,7 +59,7 @@ export async function runSoak(durationMs: number, targetEvents: number, speed: n
       if (++applied % BATCH === 0) board.flush()
     }
     board.flush()
-    if (checkpoints.length > 0 && simNow - SIM_START >= checkpoints[0]!) {
+    if (checkpoints.length > 0 && day.elapsed() >= checkpoints[0]!) {
       checkpoints.shift()
       marks.push(forceGc())
     }
@@ -73,7 +67,7 @@ export async function runSoak(durationMs: number, targetEvents: number, speed: n
   const heapEnd = forceGc()
   return {
     events: applied,
-    simulatedHours: (simNow - SIM_START) / 3_600_000,
+    simulatedHours: day.elapsed() / HOUR_MS,
     heapStart: marks[0]!,
     heapMiddle: marks[1]!,
     heapEnd,

@@ -5,7 +5,7 @@ import { plainPage } from './browser'
 import { analyzeUnboundObjects, describeGrowth, keepsGrowing, type GrowingObject } from './memlab'
 import { metric, notMeasured, sleep, type BenchContext, type Metric } from './metrics'
 import { openLiveWall, seedWall } from './pageRun'
-import { DAY_MS, simulatedDay } from './simulatedDay'
+import { DAY_MS, HOUR_MS, simulatedDay } from './simulatedDay'
 
 // Soak, page side: the live page through a simulated day (over a million events, at 5,000 a
 // second: four minutes). Heap after forced GC, DOM nodes and JS listeners at start (one
@@ -14,7 +14,6 @@ import { DAY_MS, simulatedDay } from './simulatedDay'
 // grew at every one. No probe in this page: its records would grow with the day.
 
 const RATE = 5000
-const HOUR_MS = DAY_MS / 24
 
 interface PageMemory {
   heap: number

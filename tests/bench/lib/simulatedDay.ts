@@ -1,12 +1,12 @@
 import { createSimulator } from '../../../mocks/scenario/index'
 import { RETENTION } from '../../../src/domain/retention'
-import type { SimState } from '../../../mocks/scenario/types'
+import type { SimEvent, SimState } from '../../../mocks/scenario/types'
 import { SIM_START } from './eventPool'
 import { sleep } from './metrics'
 import { ingest } from './stub'
 
-// A simulated day for the page: the seeded simulator's busy scenario, as the Node soak runs it
-// (soak.ts), pushed through the stub's POST /api/events at a steady rate. The events are made
+// The soaks' simulated day: the seeded simulator's busy scenario, stepped ten simulated seconds
+// at a time. The Node soak (soak.ts) applies it in-process; for the page it is pushed through the stub's POST /api/events at a steady rate. The events are made
 // in order as they are sent, never held all at once (a day is over a million), and each is
 // stamped with a recent `updatedAt` (see below) that only grows, so the page applies it and its
 // retention meets a day's churn of new builds, pull requests and deployments in minutes.
@@ -20,7 +20,36 @@ import { ingest } from './stub'
 const STEP_MS = 10_000
 const STAMP_LAG_MS = RETENTION.closedPrLingerMs - 1000
 const TICK_MS = 10
-export const DAY_MS = 24 * 60 * 60 * 1000
+export const HOUR_MS = 60 * 60 * 1000
+export const DAY_MS = 24 * HOUR_MS
+
+type StateSimEvent = Exclude<SimEvent, { type: 'log' }>
+
+export interface BusyDay {
+  /** The state the day starts from. */
+  start: SimState
+  /** Simulated epoch ms now. */
+  now(): number
+  /** Simulated ms since the day began. */
+  elapsed(): number
+  /** Moves the day ten simulated seconds on; the state events of those seconds (log lines left out). */
+  step(): StateSimEvent[]
+}
+
+/** At 6x a day is about 1.2 million state events; a higher speed packs more activity into each hour. */
+export function busyDay(speed = 6): BusyDay {
+  const sim = createSimulator({ seed: 11, repos: 40, speed, startTime: SIM_START, scenario: 'busy' })
+  let simNow = SIM_START
+  return {
+    start: sim.state(),
+    now: () => simNow,
+    elapsed: () => simNow - SIM_START,
+    step() {
+      simNow += STEP_MS
+      return sim.advance(simNow).filter((event): event is StateSimEvent => event.type !== 'log')
+    },
+  }
+}
 
 export interface SimulatedDay {
   /** The state the day starts from, to seed the stub with. */
@@ -35,17 +64,11 @@ export interface SimulatedDay {
 }
 
 export function simulatedDay(): SimulatedDay {
-  const sim = createSimulator({ seed: 11, repos: 40, speed: 6, startTime: SIM_START, scenario: 'busy' })
-  let simNow = SIM_START
-  let pending: { type: string; data: Record<string, unknown> }[] = []
+  const day = busyDay()
+  let pending: { type: string; data: object }[] = []
 
   function next(count: number) {
-    while (pending.length < count) {
-      simNow += STEP_MS
-      for (const event of sim.advance(simNow)) {
-        if (event.type !== 'log') pending.push({ type: event.type, data: event.data as Record<string, unknown> })
-      }
-    }
+    while (pending.length < count) pending.push(...day.step())
     const batch = pending.slice(0, count)
     pending = pending.slice(count)
     const updatedAt = new Date(Date.now() - STAMP_LAG_MS).toISOString()
@@ -53,12 +76,12 @@ export function simulatedDay(): SimulatedDay {
   }
 
   return {
-    start: sim.state(),
-    elapsed: () => simNow - SIM_START,
+    start: day.start,
+    elapsed: day.elapsed,
     async publish(url, rate, until) {
       const started = performance.now()
       let sent = 0
-      while (!until(simNow - SIM_START)) {
+      while (!until(day.elapsed())) {
         const due = Math.floor(((performance.now() - started) / 1000) * rate)
         if (due > sent) {
           const count = Math.min(1000, due - sent)
