@@ -97,7 +97,9 @@ async function measureRate(
         windows
           .map(
             (w) =>
-              `fps ${w.fps.toFixed(1)} p50 ${w.paintP50.toFixed(1)} p99 ${w.paintP99.toFixed(1)} >50ms ${w.framesOver50}/${w.longAnimationFrames}`,
+              `fps ${w.fps.toFixed(1)} p50 ${w.paintP50.toFixed(1)} p99 ${w.paintP99.toFixed(1)} ` +
+              `(in place ${w.inPlaceP99.toFixed(1)}, to receive ${w.publishToReceiveP99.toFixed(1)}, placed ${(w.placedShare * 100).toFixed(1)}% ${w.placedP99.toFixed(0)}) ` +
+              `>50ms ${w.framesOver50}/${w.longAnimationFrames}`,
           )
           .join(' | ') +
         `, catch-up ${catchUpMs.toFixed(0)} ms, main thread ${JSON.stringify(busy)}`,
@@ -240,6 +242,27 @@ function rateMetrics(r: RateResult): Metric[] {
       'ms',
       at1000 ? { op: '<=', limit: 35 } : null,
       runs((w) => w.paintP99),
+    ),
+    metric(
+      `page.${rate}.inPlaceP99`,
+      `${label}: event-to-paint p99, cards changed where they stood`,
+      'ms',
+      null,
+      runs((w) => w.inPlaceP99),
+    ),
+    metric(
+      `page.${rate}.placedShare`,
+      `${label}: events shown by a card mounted or moved (new, or a re-sort brought it)`,
+      '%',
+      null,
+      runs((w) => w.placedShare * 100),
+    ),
+    metric(
+      `page.${rate}.placedP99`,
+      `${label}: event-to-paint p99, cards mounted or moved`,
+      'ms',
+      null,
+      runs((w) => w.placedP99),
     ),
     metric(
       `page.${rate}.catchUp`,

@@ -8,7 +8,9 @@
 //   cards notes when its card changed (each card carries `data-updated-at`, so an applied
 //   event changes its card even when nothing else on it does); the paint is taken as the end of that frame's
 //   rendering: a task posted from inside the frame runs after it, and a change made outside
-//   a frame is painted by the next one.
+//   a frame is painted by the next one. Each sample says how its card showed it: changed in
+//   place (the card was rendered and its nodes changed) or placed (the card was mounted or
+//   moved: a new card, or one a re-sort brought into the rendered window or moved within it).
 ;(() => {
   const now = () => performance.timeOrigin + performance.now()
   const probe = {
@@ -92,26 +94,30 @@
     const paintedAt = now()
     const paintedPerf = paintedAt - performance.timeOrigin
     if (probe.firstCardAt === null) probe.firstCardAt = paintedPerf
-    for (const [id, entries] of batch) {
+    for (const [id, entries, placed] of batch) {
       probe.painted.set(id, paintedAt)
-      for (const e of entries) probe.samples.push([paintedAt - e.publishedAt, paintedAt - e.receivedAt, paintedPerf])
+      for (const e of entries) {
+        probe.samples.push([paintedAt - e.publishedAt, paintedAt - e.receivedAt, paintedPerf, placed ? 1 : 0])
+      }
     }
   }
 
   // One timer per observer callback, not per card: the probe should cost the page little.
   const observer = new MutationObserver((records) => {
     const ids = new Set()
+    const placed = new Set()
     let last = null
     for (const record of records) {
       // A card update is several records on the same few nodes: look each target up once in a row.
       if (record.target !== last) cardOf(record.target, ids)
       last = record.target
-      for (const added of record.addedNodes) cardsUnder(added, ids)
+      for (const added of record.addedNodes) cardsUnder(added, placed)
     }
+    for (const id of placed) ids.add(id)
     if (ids.size === 0) return
     const batch = []
     for (const id of ids) {
-      batch.push([id, probe.pending.get(id) ?? []])
+      batch.push([id, probe.pending.get(id) ?? [], placed.has(id)])
       probe.pending.delete(id)
     }
     const done = () => settle(batch)

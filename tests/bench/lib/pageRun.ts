@@ -36,8 +36,8 @@ export interface ProbeData {
   timeOrigin: number
   frames: number[]
   longFrames: { start: number; duration: number }[]
-  /** [publish-to-paint ms, receive-to-paint ms, painted at (page ms)] */
-  samples: [number, number, number][]
+  /** [publish-to-paint ms, receive-to-paint ms, painted at (page ms), 1 if its card was placed (mounted or moved), else 0] */
+  samples: [number, number, number, number][]
   received: number
   firstCardAt: number | null
 }
@@ -76,6 +76,14 @@ export interface WindowFigures {
   paintP50: number
   paintP99: number
   receiveToPaintP99: number
+  /** Events shown by a card changed where it stood: the page's own speed, without the held order's wait. */
+  inPlaceP99: number
+  /** From the stub's ingest to the page's EventSource, before the page does anything. */
+  publishToReceiveP99: number
+  /** Share of events shown by a card mounted or moved (new, or brought into view by a re-sort), 0-1. */
+  placedShare: number
+  /** Events shown by a card mounted or moved: mostly the held order's wait for the next re-sort. */
+  placedP99: number
   samples: number
 }
 
@@ -91,6 +99,8 @@ export function windowFigures(data: ProbeData, from: number, to: number): Window
   }
   const span = frames.length > 1 ? frames[frames.length - 1]! - frames[0]! : Number.NaN
   const samples = data.samples.filter((s) => s[2] >= from && s[2] < to)
+  const inPlace = samples.filter((s) => s[3] === 0).map((s) => s[0])
+  const placed = samples.filter((s) => s[3] === 1).map((s) => s[0])
   return {
     fps: ((frames.length - 1) / span) * 1000,
     framesOver50: over50,
@@ -111,6 +121,14 @@ export function windowFigures(data: ProbeData, from: number, to: number): Window
         samples.map((s) => s[1]),
         99,
       ) ?? Number.NaN,
+    inPlaceP99: percentile(inPlace, 99) ?? Number.NaN,
+    publishToReceiveP99:
+      percentile(
+        samples.map((s) => s[0] - s[1]),
+        99,
+      ) ?? Number.NaN,
+    placedShare: samples.length === 0 ? Number.NaN : placed.length / samples.length,
+    placedP99: percentile(placed, 99) ?? Number.NaN,
     samples: samples.length,
   }
 }
