@@ -18,6 +18,7 @@ import { startBenchStub } from './lib/stub'
 import { CHROMIUM } from './lib/browser'
 import { existsSync } from 'node:fs'
 import { pageSoak } from './lib/pageSoak'
+import { measureTransportFloor, type TransportFloor } from './lib/transportFloor'
 
 // Page under load: headless Chromium at 1920x1080 on the built page, served by the stub
 // (SIM=0) holding a realistic wall; events pushed through POST /api/events at 100, 1,000 and
@@ -36,6 +37,8 @@ interface RateResult {
   busy: MainThread
   /** The browser's own floor on a static copy of the wall as the run left it (lib/pageFloor.ts), one per run. */
   floor: PageFloor[]
+  /** Ingest to a bare EventSource listener at the same rate (lib/transportFloor.ts), with the floor runs. */
+  transport: TransportFloor | null
 }
 
 interface MainThread {
@@ -111,7 +114,15 @@ async function measureRate(
           floor.map((f) => `fps ${f.fps.toFixed(1)} long ${f.longAnimationFrames}`).join(' | '),
       )
     }
-    return { rate, windows, catchUpMs, published: result.published, received: data.received, busy, floor }
+    let transport: TransportFloor | null = null
+    if (floorRuns > 0) {
+      transport = await measureTransportFloor(browser, new URL(url).origin, publisher, rate, seconds / WINDOWS)
+      ctx.log(
+        `page ${rate}/s transport floor (bare EventSource): ${transport.received} events, ` +
+          `p50 ${transport.p50.toFixed(1)} p99 ${transport.p99.toFixed(1)} ms`,
+      )
+    }
+    return { rate, windows, catchUpMs, published: result.published, received: data.received, busy, floor, transport }
   } finally {
     await page.context().close()
   }
@@ -287,6 +298,17 @@ function rateMetrics(r: RateResult): Metric[] {
             'frames',
             null,
             r.floor.map((f) => f.longAnimationFrames),
+          ),
+        ]),
+    ...(r.transport === null
+      ? []
+      : [
+          metric(
+            `page.${rate}.transportP99`,
+            `${label}: floor: ingest to a bare EventSource listener p99`,
+            'ms',
+            null,
+            [r.transport.p99],
           ),
         ]),
     metric(`page.${rate}.busy`, `${label}: renderer main thread busy`, '%', null, [r.busy.busyPercent]),
