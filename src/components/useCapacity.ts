@@ -1,6 +1,6 @@
-import { computed, shallowRef, type ComputedRef } from 'vue'
+import { computed, onBeforeUnmount, onMounted, shallowRef, type ComputedRef, type ShallowRef } from 'vue'
 import { kioskFit } from './columnFit'
-import type { SlotRem } from './sizes'
+import { rootFontPx, type SlotRem } from './sizes'
 
 export interface BodySize {
   /** Content height of the column body in px. */
@@ -14,25 +14,35 @@ export interface BodySize {
  * else what its measured body holds, and none before it is measured: the body's first
  * measurement comes before the first paint, and cards mounted before it would only be thrown
  * away (all of them, when the snapshot is first). All of them also where the kiosk's fit did
- * not load or the browser cannot measure (WallColumn observes the body).
+ * not load or the browser cannot measure. `body` is the column body's template ref, which a
+ * fitted column observes.
  */
 export function useCapacity(
   count: () => number,
   slot: SlotRem,
   fit: () => boolean,
-): { capacity: ComputedRef<number>; onResize: (size: BodySize) => void } {
+): { capacity: ComputedRef<number>; body: ShallowRef<HTMLElement | null> } {
   const measured = shallowRef<BodySize | null>(null)
+  const body = shallowRef<HTMLElement | null>(null)
   const capacity = computed(() => {
     const size = measured.value
     const kiosk = kioskFit()
     if (!fit() || !kiosk || typeof ResizeObserver === 'undefined') return Number.POSITIVE_INFINITY
     return size ? kiosk.capacityIn(count(), size, slot) : 0
   })
-  return {
-    capacity,
-    onResize: (size: BodySize) => {
+  let observer: ResizeObserver | null = null
+  onMounted(() => {
+    if (!fit() || !body.value || typeof ResizeObserver === 'undefined') return
+    // One observer per column: the viewport, the root font and the header all show up as a new body height.
+    observer = new ResizeObserver((entries) => {
+      const entry = entries[entries.length - 1]
+      if (!entry) return
+      const size = { height: entry.contentRect.height, rem: rootFontPx() }
       const last = measured.value
       if (!last || last.height !== size.height || last.rem !== size.rem) measured.value = size
-    },
-  }
+    })
+    observer.observe(body.value)
+  })
+  onBeforeUnmount(() => observer?.disconnect())
+  return { capacity, body }
 }
