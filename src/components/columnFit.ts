@@ -1,4 +1,4 @@
-import type { ChooseOptions, Choice } from '../domain/overflow'
+import type { ChooseOptions, Choice, OverflowSummary } from '../domain/overflow'
 
 // Wiring, apart from the rules in domain/: which of the kiosk's rules a column can use yet.
 
@@ -32,4 +32,9 @@ export const kioskFit = () => fit
  */
 export function chooseVisible<T>(items: readonly T[], capacity: number, options: ChooseOptions<T>): Choice<T> {
   return fit ? fit.chooseVisible(items, capacity, options) : { visible: [...items], summary: null }
+}
+
+/** What a fitted column's summary says; only a fitted column has one, so the fit is loaded. */
+export function overflowText(summary: OverflowSummary, noun?: string): string {
+  return fit!.describeOverflow(summary, noun)
 }
