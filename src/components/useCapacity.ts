@@ -1,4 +1,4 @@
-import { computed, onBeforeUnmount, onMounted, shallowRef, type ComputedRef, type ShallowRef } from 'vue'
+import { computed, shallowRef, watch, type ComputedRef, type ShallowRef } from 'vue'
 import { kioskFit } from './columnFit'
 import { rootFontPx, type SlotRem } from './sizes'
 
@@ -30,19 +30,24 @@ export function useCapacity(
     if (!fit() || !kiosk || typeof ResizeObserver === 'undefined') return Number.POSITIVE_INFINITY
     return size ? kiosk.capacityIn(count(), size, slot) : 0
   })
-  let observer: ResizeObserver | null = null
-  onMounted(() => {
-    if (!fit() || !body.value || typeof ResizeObserver === 'undefined') return
-    // One observer per column: the viewport, the root font and the header all show up as a new body height.
-    observer = new ResizeObserver((entries) => {
-      const entry = entries[entries.length - 1]
-      if (!entry) return
-      const size = { height: entry.contentRect.height, rem: rootFontPx() }
-      const last = measured.value
-      if (!last || last.height !== size.height || last.rem !== size.rem) measured.value = size
-    })
-    observer.observe(body.value)
-  })
-  onBeforeUnmount(() => observer?.disconnect())
+  // Observed while the body exists: Vue sets the ref at mount and clears it at unmount, and a
+  // sync watcher sees both at once, so the first measurement still comes before the first paint.
+  watch(
+    body,
+    (el, _old, onCleanup) => {
+      if (!el || !fit() || typeof ResizeObserver === 'undefined') return
+      // One observer per column: the viewport, the root font and the header all show up as a new body height.
+      const observer = new ResizeObserver((entries) => {
+        const entry = entries[entries.length - 1]
+        if (!entry) return
+        const size = { height: entry.contentRect.height, rem: rootFontPx() }
+        const last = measured.value
+        if (!last || last.height !== size.height || last.rem !== size.rem) measured.value = size
+      })
+      observer.observe(el)
+      onCleanup(() => observer.disconnect())
+    },
+    { flush: 'sync' },
+  )
   return { capacity, body }
 }
