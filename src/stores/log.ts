@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { LogChunk } from '../protocol'
 import { appendLog, createLogBuffer, DEFAULT_MAX_LOG_LINES, type LogBuffer } from '../domain/logBuffer'
-import { follow, onLog, unfollow } from '../stream/connect'
+import { activeFollows } from '../stream/connect'
 import { createFrameScheduler } from './frameScheduler'
 
 const MIN_LOG_LINES = 100
@@ -89,8 +89,11 @@ export const useLogStore = defineStore('log', () => {
     close()
     buildId.value = id
     buffer.value = createLogBuffer({ maxLines: maxLines.value })
-    unsubscribe = onLog(receive)
-    const ok = await follow(id, 0)
+    const follows = await activeFollows()
+    // Closed, or another build opened, while the follow code was on its way.
+    if (buildId.value !== id) return false
+    unsubscribe = follows?.onLog(receive) ?? null
+    const ok = (await follows?.follow(id, 0)) ?? false
     if (buildId.value === id) accepted.value = ok
     return ok
   }
@@ -108,7 +111,7 @@ export const useLogStore = defineStore('log', () => {
     buildId.value = null
     accepted.value = false
     buffer.value = createLogBuffer({ maxLines: maxLines.value })
-    void unfollow(id)
+    void activeFollows().then((follows) => follows?.unfollow(id))
   }
 
   return { buildId, maxLines, buffer, accepted, lines, hiddenBefore, open, close, flush, receive }

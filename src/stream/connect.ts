@@ -1,6 +1,6 @@
 import type { Pinia } from 'pinia'
 import { watch } from 'vue'
-import type { LogChunk, Rejection, StreamEvent } from '../protocol'
+import type { Rejection, StreamEvent } from '../protocol'
 import { useBoardStore } from '../stores/board'
 import { useClockStore } from '../stores/clock'
 import { FRAME_TIME_RESOLUTION_MS, useConnectionStore } from '../stores/connection'
@@ -25,21 +25,17 @@ export interface ConnectBoardOptions {
   selfUpdate?: SelfUpdateOptions
 }
 
-export type LogHandler = (chunk: LogChunk) => void
-
-/** Callable as `stop()`; also carries the log plumbing for the log panel. */
+/** Callable as `stop()`; also carries the log follows for the log panel. */
 export interface BoardConnection {
   (): void
   stop(): void
-  /** Follows a build's log from `fromOffset` (default 0); re-followed after every new connection. */
-  follow(buildId: string, fromOffset?: number): Promise<boolean>
-  unfollow(buildId: string): Promise<boolean>
-  /** Subscribes to log events; returns the unsubscribe function. */
-  onLog(handler: LogHandler): () => void
+  /**
+   * The connection's log follows (follow.ts: follow a build's log, subscribe to its chunks),
+   * loaded on first use; null if their code cannot be loaded (tried again on the next call).
+   */
+  follows(): Promise<Follows | null>
   /** Opens a fresh connection at once, resuming. */
   reconnect(): void
-  /** The first log offset not yet received for a followed build. */
-  nextLogOffset(buildId: string): number | undefined
 }
 
 let active: BoardConnection | null = null
@@ -53,7 +49,6 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
   const clock = useClockStore(options.pinia)
   const connection = useConnectionStore(options.pinia)
   const warn = options.warn ?? ((message: string) => console.warn(message))
-  const logHandlers = new Set<LogHandler>()
   const warned = new Set<string>()
 
   const ingest = board.ingest
@@ -115,7 +110,6 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
         break
       case 'log':
         follows?.received(event.data)
-        for (const handler of logHandlers) handler(event.data)
         break
       case 'reconnect':
         break
@@ -216,37 +210,18 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
     clock.stop()
     connectionId = null
     follows?.disconnected()
-    logHandlers.clear()
     if (active === handle) active = null
   }
   const handle: BoardConnection = Object.assign(stop, {
     stop,
-    follow: (buildId: string, fromOffset = 0) =>
-      loadFollows().then((loaded) => loaded?.follow(buildId, fromOffset) ?? false),
-    // Nothing is followed before the follow code was asked for.
-    unfollow: (buildId: string) =>
-      followsLoading ? followsLoading.then((loaded) => loaded?.unfollow(buildId) ?? false) : Promise.resolve(false),
-    onLog: (handler: LogHandler) => {
-      logHandlers.add(handler)
-      return () => void logHandlers.delete(handler)
-    },
+    follows: loadFollows,
     reconnect: () => client.reconnect(),
-    nextLogOffset: (buildId: string) => follows?.nextOffset(buildId),
   })
   active = handle
   return handle
 }
 
-/** Follows a build's log on the active connection (see `connectBoard`). */
-export function follow(buildId: string, fromOffset = 0): Promise<boolean> {
-  return active ? active.follow(buildId, fromOffset) : Promise.resolve(false)
-}
-
-export function unfollow(buildId: string): Promise<boolean> {
-  return active ? active.unfollow(buildId) : Promise.resolve(false)
-}
-
-/** Subscribes to log events of the active connection. */
-export function onLog(handler: LogHandler): () => void {
-  return active ? active.onLog(handler) : () => {}
+/** The log follows of the active connection (see `connectBoard`), null without one. */
+export function activeFollows(): Promise<Follows | null> {
+  return active ? active.follows() : Promise.resolve(null)
 }

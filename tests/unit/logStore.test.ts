@@ -142,7 +142,7 @@ describe('useLogStore', () => {
     es.emit('log', { buildId: 'b1', offset: 3, lines: lines(3, 5) })
     vi.advanceTimersByTime(100)
     expect(log.lines).toEqual([])
-    expect(connection!.nextLogOffset('b1')).toBeUndefined()
+    expect((await connection!.follows())!.nextOffset('b1')).toBeUndefined()
   })
 
   it('follows one build at a time: opening another unfollows the first', async () => {
