@@ -6,7 +6,6 @@ import { useClockStore } from '../stores/clock'
 import { FRAME_TIME_RESOLUTION_MS, useConnectionStore } from '../stores/connection'
 import { createStreamClient, type EventSourceConstructor, type StreamClientOptions } from './eventSource'
 import type { Follows } from './follow'
-import type { BoardPersistence } from './persist'
 import { browserStorage, loadSavedBoard, type SavedBoard } from './savedBoard'
 import type { SelfUpdate, SelfUpdateOptions } from './selfUpdate'
 
@@ -181,30 +180,20 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
     },
   })
   clock.start()
-  let persistence: BoardPersistence | null = null
-  let stopSaveWatch: (() => void) | null = null
+  let saving: { stop(): void } | null = null
   // Only a confirmed board is saved, so saving (a chunk of its own) loads after the first paint.
+  // Vue's watch is handed to it: a `vue` import in persist.ts made Rolldown move Vue out of the
+  // entry into a chunk of its own, a second request before the first paint.
   if (restored) {
     void import('./persist').then((persist) => {
-      if (stopped) return
-      const saver = persist.saveBoardOf(board, connection, restored.storage, options.persist?.intervalMs)
-      // Watched from here: a `vue` import in persist.ts made Rolldown move Vue out of the entry
-      // into a chunk of its own, a second request before the first paint.
-      stopSaveWatch = watch(
-        [() => board.builds, () => board.pullRequests, () => board.deployments, () => connection.status],
-        () => saver.changed(),
-      )
-      // The board may have gone live while this code was on its way.
-      if (connection.status === 'live') saver.changed()
-      persistence = saver
+      if (!stopped)
+        saving = persist.startSaving(board, connection, restored.storage, watch, options.persist?.intervalMs)
     })
   }
 
   const stop = () => {
     stopped = true
-    stopSaveWatch?.()
-    persistence?.flush()
-    persistence?.stop()
+    saving?.stop()
     selfUpdate?.stop()
     client.close()
     clock.stop()
