@@ -36,6 +36,8 @@ export const useLogStore = defineStore('log', () => {
   let pending: LogChunk[] = []
   let pendingLines = 0
   let unsubscribe: (() => void) | null = null
+  /** Counts opens and closes: an open whose follow code arrives after a later one is dropped. */
+  let generation = 0
   const scheduler = createFrameScheduler(() => flush())
 
   /**
@@ -89,9 +91,10 @@ export const useLogStore = defineStore('log', () => {
     close()
     buildId.value = id
     buffer.value = createLogBuffer({ maxLines: maxLines.value })
+    const opened = ++generation
     const follows = await activeFollows()
-    // Closed, or another build opened, while the follow code was on its way.
-    if (buildId.value !== id) return false
+    // Closed, or opened again, while the follow code was on its way: only the latest open follows.
+    if (opened !== generation) return false
     unsubscribe = follows?.onLog(receive) ?? null
     const ok = (await follows?.follow(id, 0)) ?? false
     if (buildId.value === id) accepted.value = ok
@@ -102,6 +105,7 @@ export const useLogStore = defineStore('log', () => {
   function close(): void {
     const id = buildId.value
     if (id === null) return
+    generation++
     unsubscribe?.()
     unsubscribe = null
     scheduler.cancel()
