@@ -2,7 +2,9 @@ import type { ChooseOptions, Choice, OverflowSummary } from '../domain/overflow'
 
 // Wiring, apart from the rules in domain/: which of the kiosk's rules a column can use yet.
 
-let fit: typeof import('../domain/kioskFit') | null = null
+type KioskFit = typeof import('../domain/kioskFit')
+
+let fit: KioskFit | null = null
 
 /**
  * Loads the kiosk's fit (kioskFit.ts: which items a column shows, what the summary of the rest
@@ -27,11 +29,16 @@ export function loadFit(): Promise<boolean> {
 export const kioskFit = () => fit
 
 /**
- * Picks what a column shows when it holds more than `capacity` items (kioskFit.ts). A finite
- * capacity comes only from a kiosk's fit (useCapacity); without it every item shows.
+ * Picks what a column shows when it holds more than `capacity` items (kioskFit.ts), by the
+ * column's `rules`, which come with the fit. A finite capacity comes only from a kiosk's fit
+ * (useCapacity); without it every item shows.
  */
-export function chooseVisible<T>(items: readonly T[], capacity: number, options: ChooseOptions<T>): Choice<T> {
-  return fit ? fit.chooseVisible(items, capacity, options) : { visible: [...items], summary: null }
+export function chooseVisible<T>(
+  items: readonly T[],
+  capacity: number,
+  rules: (kiosk: KioskFit) => ChooseOptions<T>,
+): Choice<T> {
+  return fit ? fit.chooseVisible(items, capacity, rules(fit)) : { visible: [...items], summary: null }
 }
 
 /** What a fitted column's summary says; only a fitted column has one, so the fit is loaded. */

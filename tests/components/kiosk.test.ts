@@ -31,7 +31,9 @@ it('loads the fit and adds the kiosk styles before the kiosk mounts', async () =
   expect(kioskFit()).toBeNull()
   await loadKiosk()
   expect(kioskFit()).not.toBeNull()
-  expect(chooseVisible([1, 2, 3], 1, { isProtected: () => false, label: () => 'passing' }).summary?.hidden).toBe(2)
+  expect(
+    chooseVisible([1, 2, 3], 1, () => ({ isProtected: () => false, label: () => 'passing' })).summary?.hidden,
+  ).toBe(2)
   const css = [...document.head.querySelectorAll('style')].map((style) => style.textContent).join('\n')
   expect(css).toContain('html.kiosk')
   expect(css).toContain('.overflow')

@@ -20,7 +20,7 @@ const options = { isProtected: (item: string) => item === 'd', label: () => 'pas
 
 it('shows every item until the fit has loaded (the laptop view never loads it)', () => {
   expect(kioskFit()).toBeNull()
-  expect(chooseVisible(items, 2, options)).toEqual({ visible: items, summary: null })
+  expect(chooseVisible(items, 2, () => options)).toEqual({ visible: items, summary: null })
 })
 
 it('shows every item, and says why in the console, when the fit does not load', async () => {
@@ -29,16 +29,16 @@ it('shows every item, and says why in the console, when the fit does not load', 
   await loadFit()
   expect(error).toHaveBeenCalledWith('radiator: the kiosk fit did not load', expect.any(Error))
   expect(kioskFit()).toBeNull()
-  expect(chooseVisible(items, 2, options).summary).toBeNull()
+  expect(chooseVisible(items, 2, () => options).summary).toBeNull()
   chunk.fails = false
 })
 
 it('chooses what fits once the fit has loaded', async () => {
   await loadFit()
   expect(kioskFit()).not.toBeNull()
-  expect(chooseVisible(items, 2, options)).toEqual({
+  expect(chooseVisible(items, 2, () => options)).toEqual({
     visible: ['a', 'd'],
     summary: { hidden: 2, byLabel: [['passing', 2]] },
   })
-  expect(chooseVisible(items, Number.POSITIVE_INFINITY, options)).toEqual({ visible: items, summary: null })
+  expect(chooseVisible(items, Number.POSITIVE_INFINITY, () => options)).toEqual({ visible: items, summary: null })
 })
