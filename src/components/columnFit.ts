@@ -2,18 +2,19 @@ import type { ChooseOptions, Choice, OverflowSummary } from '../domain/overflow'
 
 // Wiring, apart from the rules in domain/: which of the kiosk's rules a column can use yet.
 
-type KioskFit = typeof import('../domain/kioskFit')
+type KioskFit = typeof import('./kioskColumns')
 
 let fit: KioskFit | null = null
 
 /**
- * Loads the kiosk's fit (kioskFit.ts: which items a column shows, what the summary of the rest
- * says, how many items a column has room for). Only the kiosk fits its columns, so this is a
- * chunk of its own, which main.ts waits for before a kiosk mounts: its first paint is fitted.
- * Resolves false if the chunk does not load: the kiosk then shows every item, as the laptop view does.
+ * Loads the kiosk's fit (kioskColumns.ts with domain/kioskFit.ts: which items a column shows,
+ * what the summary of the rest says, how many items a column has room for, measuring its
+ * body). Only the kiosk fits its columns, so this is a chunk of its own, which main.ts waits for
+ * before a kiosk mounts: its first paint is fitted. Resolves false if the chunk does not load:
+ * the kiosk then shows every item, as the laptop view does.
  */
 export function loadFit(): Promise<boolean> {
-  return import('../domain/kioskFit').then(
+  return import('./kioskColumns').then(
     (module) => {
       fit = module
       return true

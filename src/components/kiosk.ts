@@ -7,7 +7,7 @@ export function isKiosk(search: string): boolean {
 }
 
 /**
- * What only the kiosk needs, each a chunk of its own: its fit (domain/kioskFit.ts) and then its
+ * What only the kiosk needs, each a chunk of its own: its fit (kioskColumns.ts) and then its
  * styles (kiosk.css). main.ts waits for both before a kiosk mounts, so it never paints unfitted.
  * The styles hold the page to one screen with no scrolling: without the fit that would hide
  * whatever does not fit, a red build as well, so they come only with it.

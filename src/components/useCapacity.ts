@@ -1,6 +1,6 @@
 import { computed, shallowRef, watch, type ComputedRef, type ShallowRef } from 'vue'
 import { kioskFit } from './columnFit'
-import { rootFontPx, type SlotRem } from './sizes'
+import type { SlotRem } from './sizes'
 
 export interface BodySize {
   /** Content height of the column body in px. */
@@ -25,27 +25,16 @@ export function useCapacity(
   const measured = shallowRef<BodySize | null>(null)
   const body = shallowRef<HTMLElement | null>(null)
   const capacity = computed(() => {
-    const size = measured.value
     const kiosk = kioskFit()
-    if (!fit() || !kiosk || typeof ResizeObserver === 'undefined') return Number.POSITIVE_INFINITY
-    return size ? kiosk.capacityIn(count(), size, slot) : 0
+    return fit() && kiosk ? kiosk.capacityOf(count(), measured.value, slot) : Number.POSITIVE_INFINITY
   })
   // Observed while the body exists: Vue sets the ref at mount and clears it at unmount, and a
   // sync watcher sees both at once, so the first measurement still comes before the first paint.
   watch(
     body,
     (el, _old, onCleanup) => {
-      if (!el || !fit() || typeof ResizeObserver === 'undefined') return
-      // One observer per column: the viewport, the root font and the header all show up as a new body height.
-      const observer = new ResizeObserver((entries) => {
-        const entry = entries[entries.length - 1]
-        if (!entry) return
-        const size = { height: entry.contentRect.height, rem: rootFontPx() }
-        const last = measured.value
-        if (!last || last.height !== size.height || last.rem !== size.rem) measured.value = size
-      })
-      observer.observe(el)
-      onCleanup(() => observer.disconnect())
+      const kiosk = kioskFit()
+      if (el && fit() && kiosk) onCleanup(kiosk.observeBody(el, measured))
     },
     { flush: 'sync' },
   )

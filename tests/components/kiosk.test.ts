@@ -7,7 +7,7 @@ import { chooseVisible, kioskFit } from '../../src/components/columnFit'
 // kiosk mounts: its fit and its styles (root font, no cursor, one screen, the overflow summary).
 
 const chunk = vi.hoisted(() => ({ fails: false }))
-vi.mock('../../src/domain/kioskFit', async (importOriginal) => {
+vi.mock('../../src/components/kioskColumns', async (importOriginal) => {
   if (chunk.fails) throw new Error('chunk did not load')
   return importOriginal()
 })

@@ -52,8 +52,8 @@ describe('initial bundle size', () => {
       expect(lazy(prefix)).not.toBe('')
     // The kiosk's fit and styles, which a kiosk waits for before it mounts, with the rules of
     // what a fitted column keeps and how it counts the rest.
-    expect(lazy('kioskFit')).toContain('more')
-    expect(lazy('kioskFit')).toContain('up to date')
+    expect(lazy('kioskColumns')).toContain('more')
+    expect(lazy('kioskColumns')).toContain('up to date')
     expect(entry()).not.toContain('up to date')
     expect(lazy('kiosk')).toContain('.overflow{')
     expect(css()).not.toContain('.overflow{')

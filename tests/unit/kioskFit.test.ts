@@ -1,12 +1,12 @@
 import { afterEach, expect, it, vi } from 'vitest'
 import { chooseVisible, kioskFit, loadFit } from '../../src/components/columnFit'
 
-// Only the kiosk fits its columns, so that code is a chunk of its own (domain/kioskFit.ts),
+// Only the kiosk fits its columns, so that code is a chunk of its own (kioskColumns.ts),
 // which main.ts loads before a kiosk mounts. In order: before it has loaded, after a failed
 // load, after a good one.
 
 const chunk = vi.hoisted(() => ({ fails: false }))
-vi.mock('../../src/domain/kioskFit', async (importOriginal) => {
+vi.mock('../../src/components/kioskColumns', async (importOriginal) => {
   if (chunk.fails) throw new Error('chunk did not load')
   return importOriginal()
 })
