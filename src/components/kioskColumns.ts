@@ -2,11 +2,16 @@ import type { ShallowRef } from 'vue'
 import { capacityIn } from '../domain/kioskFit'
 import { rootFontPx, type SlotRem } from './sizes'
 import type { BodySize } from './useCapacity'
+import kioskStyles from './kiosk.css?inline'
 
 // The kiosk's side of the columns, one chunk with its fit (columnFit.ts's loadFit): the rules of
-// domain/kioskFit.ts, and measuring a column's body, which only a fitted column does.
+// domain/kioskFit.ts, measuring a column's body, which only a fitted column does, and the
+// kiosk's styles (kiosk.ts adds them).
 
 export * from '../domain/kioskFit'
+
+/** kiosk.css, as text. */
+export const styles: string = kioskStyles
 
 /**
  * How many items a fitted column of `count` holds in its measured body: none before the body

@@ -3,7 +3,7 @@ import { afterEach, expect, it, vi } from 'vitest'
 import { loadKiosk } from '../../src/components/kiosk'
 import { chooseVisible, kioskFit } from '../../src/components/columnFit'
 
-// What only the kiosk needs comes in chunks of their own, which main.ts waits for before a
+// What only the kiosk needs comes in a chunk of its own, which main.ts waits for before a
 // kiosk mounts: its fit and its styles (root font, no cursor, one screen, the overflow summary).
 
 const chunk = vi.hoisted(() => ({ fails: false }))
