@@ -1,4 +1,4 @@
-import { computed, onBeforeUnmount, onMounted, shallowRef, type ComputedRef, type ShallowRef } from 'vue'
+import { computed, onScopeDispose, shallowRef, watch, type ComputedRef, type ShallowRef } from 'vue'
 import { listWindow } from '../domain/listWindow'
 import { rootFontPx, type SlotRem } from './sizes'
 
@@ -60,12 +60,11 @@ export function useListWindow<T>(items: () => readonly T[], slot: SlotRem, enabl
   function schedule(): void {
     if (frame === 0) frame = requestAnimationFrame(measure)
   }
-  onMounted(() => {
-    measure()
-    window.addEventListener('scroll', schedule, { passive: true })
-    window.addEventListener('resize', schedule, { passive: true })
-  })
-  onBeforeUnmount(() => {
+  // Measured as soon as Vue sets the list's ref at mount (a sync watcher: before the first paint).
+  watch(list, () => measure(), { flush: 'sync' })
+  window.addEventListener('scroll', schedule, { passive: true })
+  window.addEventListener('resize', schedule, { passive: true })
+  onScopeDispose(() => {
     window.removeEventListener('scroll', schedule)
     window.removeEventListener('resize', schedule)
     if (frame !== 0) cancelAnimationFrame(frame)

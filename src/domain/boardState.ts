@@ -26,17 +26,22 @@ export interface RetentionMarks {
 
 /**
  * When retention runs. Retention sorts whole maps, so it must not run per event: builds
- * and pull requests are pruned only once a map has grown by `growthRatio` (at least
- * `growthMin` entries) since the last prune, which keeps the cost amortised O(1) per
- * event; pull requests are also pruned every `intervalMs`, because merged and closed ones
+ * and pull requests are pruned only once a map has grown by `PRUNE_GROWTH_RATIO` (at least
+ * `PRUNE_GROWTH_MIN` entries) since the last prune, which keeps the cost amortised O(1) per
+ * event; pull requests are also pruned every `PRUNE_INTERVAL_MS`, because merged and closed ones
  * leave by age, not by count. Deployments are pruned whenever a batch adds a new id:
  * new deployments are rare and the map is small, and the grid then never holds a
  * superseded deployment for a service and environment.
  */
+export const PRUNE_GROWTH_RATIO = 0.25
+export const PRUNE_GROWTH_MIN = 64
+export const PRUNE_INTERVAL_MS = 10_000
+
+/** The same three as one object, for the tests; the code reads the constants, which the build inlines. */
 export const PRUNE_POLICY = {
-  growthRatio: 0.25,
-  growthMin: 64,
-  intervalMs: 10_000,
+  growthRatio: PRUNE_GROWTH_RATIO,
+  growthMin: PRUNE_GROWTH_MIN,
+  intervalMs: PRUNE_INTERVAL_MS,
 } as const
 
 type Entity = Build | PullRequest | Deployment
@@ -122,7 +127,7 @@ export function byId<T extends Entity>(list: readonly T[]): Map<string, T> {
 }
 
 function outgrown(size: number, mark: number): boolean {
-  return size > mark + Math.max(PRUNE_POLICY.growthMin, mark * PRUNE_POLICY.growthRatio)
+  return size > mark + Math.max(PRUNE_GROWTH_MIN, mark * PRUNE_GROWTH_RATIO)
 }
 
 /** `new Map(source)` goes through the iterator protocol, an entry array per entry: about 3x slower. */
@@ -201,7 +206,7 @@ export function applyBatch(
       builds = byId(rules.retainBuilds(allBuilds.values()))
       marks = { ...marks, builds: builds.size }
     }
-    const prsDue = now - marks.prunedAt >= PRUNE_POLICY.intervalMs
+    const prsDue = now - marks.prunedAt >= PRUNE_INTERVAL_MS
     const prs = pullRequests ?? state.pullRequests
     if (prsDue || outgrown(prs.size, marks.pullRequests)) {
       const kept = rules.retainPullRequests(prs.values(), now)

@@ -75,18 +75,6 @@ export function isRedPipeline(row: PipelineRow): boolean {
   return row.build.status === 'failed' || row.redSince !== null
 }
 
-const BUILD_LABELS: Record<Build['status'], string> = {
-  passed: 'passing',
-  failed: 'failing',
-  running: 'running',
-  queued: 'queued',
-  canceled: 'canceled',
-}
-
-export function pipelineLabel(row: PipelineRow): string {
-  return BUILD_LABELS[row.build.status]
-}
-
 // ---- pull requests ------------------------------------------------------
 
 /** How long a merged or closed PR stays in view (the store keeps it a little longer). */
@@ -127,19 +115,6 @@ export function pullRequestRows(
 /** Open PRs, and merged or closed ones for a short while after they left. */
 export function shownPullRequests(rows: readonly PullRequestRow[], now: number): PullRequestRow[] {
   return rows.filter((row) => row.pr.state === 'open' || now - row.updated < CLOSED_PR_SHOWN_MS)
-}
-
-export function isProtectedPullRequest(row: PullRequestRow): boolean {
-  return row.ready || row.blocks > 0
-}
-
-export function pullRequestLabel(row: PullRequestRow): string {
-  const { pr } = row
-  if (pr.state !== 'open') return pr.state
-  if (pr.draft) return 'draft'
-  if (pr.checks === 'failing') return 'failing CI'
-  if (pr.reviewers.some((r) => r.state === 'changes_requested')) return 'changes requested'
-  return 'in review'
 }
 
 // ---- deployments --------------------------------------------------------
@@ -198,18 +173,6 @@ export function deploymentGrid(
   }
   rows.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0))
   return { environments, rows, cellCount }
-}
-
-const ALARMING: ReadonlySet<Deployment['status']> = new Set(['failed', 'rolled_back', 'in_progress'])
-
-/** A failed, rolled-back or rolling-out service never gives way to a quiet one. */
-export function isProtectedDeploymentRow(row: DeploymentRow): boolean {
-  return row.cells.some((d) => d !== null && ALARMING.has(d.status))
-}
-
-export function deploymentRowLabel(row: DeploymentRow): string {
-  if (row.cells.some((d) => d?.status === 'queued')) return 'queued'
-  return row.drift ? 'drifted' : 'up to date'
 }
 
 /** The loudest thing on the wall. */

@@ -2,6 +2,8 @@ import type { Choice, ChooseOptions, OverflowSummary } from './overflow'
 
 // The kiosk's fit, loaded before a kiosk mounts (components/columnFit.ts's loadFit); the laptop view never loads it.
 
+export { DEPLOYMENT_ROW_RULES, PIPELINE_RULES, PULL_REQUEST_RULES } from './overflowRules'
+
 /**
  * Picks what a column shows when it holds more than `capacity` items. Protected items
  * are kept first (the newest of them if even they do not fit), then the newest healthy

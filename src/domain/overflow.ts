@@ -1,5 +1,6 @@
 // What the columns of a kiosk show and say about the rest. The rules that decide it are the
-// kiosk's alone (kioskFit.ts), loaded by components/columnFit.ts: the laptop view shows every item.
+// kiosk's alone (kioskFit.ts, overflowRules.ts), loaded by components/columnFit.ts: the laptop
+// view shows every item.
 
 /** What a column says about the items it had no room for. */
 export interface OverflowSummary {

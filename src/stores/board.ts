@@ -4,7 +4,7 @@ import type { Build, Deployment, PullRequest, Snapshot, StateEvent } from '../pr
 import {
   applyBatch,
   emptyBoardState,
-  PRUNE_POLICY,
+  PRUNE_INTERVAL_MS,
   stateFromSnapshot,
   type BoardState,
   type Retention,
@@ -125,11 +125,11 @@ export const useBoardStore = defineStore('board', () => {
   watch(
     () => clock.now,
     (now) => {
-      const due = queue.length === 0 && now - state.retention.prunedAt >= PRUNE_POLICY.intervalMs
+      const due = queue.length === 0 && now - state.retention.prunedAt >= PRUNE_INTERVAL_MS
       if (rules) {
         if (due) publish(applyBatch(state, [], now, rules))
       } else if (
-        (rulesLoad === null && now - loadFailedAt >= PRUNE_POLICY.intervalMs) ||
+        (rulesLoad === null && now - loadFailedAt >= PRUNE_INTERVAL_MS) ||
         (rulesLoad === undefined && due && state.pullRequests.size > 0)
       ) {
         // Asked again a prune interval after a failed load; else asked here only by a board with

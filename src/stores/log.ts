@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { LogChunk } from '../protocol'
 import { appendLog, createLogBuffer, DEFAULT_MAX_LOG_LINES, type LogBuffer } from '../domain/logBuffer'
-import { follow, onLog, unfollow } from '../stream/connect'
+import { activeFollows } from '../stream/connect'
 import { createFrameScheduler } from './frameScheduler'
 
 const MIN_LOG_LINES = 100
@@ -36,6 +36,8 @@ export const useLogStore = defineStore('log', () => {
   let pending: LogChunk[] = []
   let pendingLines = 0
   let unsubscribe: (() => void) | null = null
+  /** Counts opens and closes: an open whose follow code arrives after a later one is dropped. */
+  let generation = 0
   const scheduler = createFrameScheduler(() => flush())
 
   /**
@@ -89,8 +91,12 @@ export const useLogStore = defineStore('log', () => {
     close()
     buildId.value = id
     buffer.value = createLogBuffer({ maxLines: maxLines.value })
-    unsubscribe = onLog(receive)
-    const ok = await follow(id, 0)
+    const opened = ++generation
+    const follows = await activeFollows()
+    // Closed, or opened again, while the follow code was on its way: only the latest open follows.
+    if (opened !== generation) return false
+    unsubscribe = follows?.onLog(receive) ?? null
+    const ok = (await follows?.follow(id, 0)) ?? false
     if (buildId.value === id) accepted.value = ok
     return ok
   }
@@ -99,6 +105,7 @@ export const useLogStore = defineStore('log', () => {
   function close(): void {
     const id = buildId.value
     if (id === null) return
+    generation++
     unsubscribe?.()
     unsubscribe = null
     scheduler.cancel()
@@ -108,7 +115,7 @@ export const useLogStore = defineStore('log', () => {
     buildId.value = null
     accepted.value = false
     buffer.value = createLogBuffer({ maxLines: maxLines.value })
-    void unfollow(id)
+    void activeFollows().then((follows) => follows?.unfollow(id))
   }
 
   return { buildId, maxLines, buffer, accepted, lines, hiddenBefore, open, close, flush, receive }

@@ -1,12 +1,11 @@
 import type { Pinia } from 'pinia'
 import { watch } from 'vue'
-import type { LogChunk, Rejection, StreamEvent } from '../protocol'
+import type { Rejection, StreamEvent } from '../protocol'
 import { useBoardStore } from '../stores/board'
 import { useClockStore } from '../stores/clock'
 import { FRAME_TIME_RESOLUTION_MS, useConnectionStore } from '../stores/connection'
 import { createStreamClient, type EventSourceConstructor, type StreamClientOptions } from './eventSource'
 import type { Follows } from './follow'
-import type { BoardPersistence } from './persist'
 import { browserStorage, loadSavedBoard, type SavedBoard } from './savedBoard'
 import type { SelfUpdate, SelfUpdateOptions } from './selfUpdate'
 
@@ -25,21 +24,17 @@ export interface ConnectBoardOptions {
   selfUpdate?: SelfUpdateOptions
 }
 
-export type LogHandler = (chunk: LogChunk) => void
-
-/** Callable as `stop()`; also carries the log plumbing for the log panel. */
+/** Callable as `stop()`; also carries the log follows for the log panel. */
 export interface BoardConnection {
   (): void
   stop(): void
-  /** Follows a build's log from `fromOffset` (default 0); re-followed after every new connection. */
-  follow(buildId: string, fromOffset?: number): Promise<boolean>
-  unfollow(buildId: string): Promise<boolean>
-  /** Subscribes to log events; returns the unsubscribe function. */
-  onLog(handler: LogHandler): () => void
+  /**
+   * The connection's log follows (follow.ts: follow a build's log, subscribe to its chunks),
+   * loaded on first use; null if their code cannot be loaded (tried again on the next call).
+   */
+  follows(): Promise<Follows | null>
   /** Opens a fresh connection at once, resuming. */
   reconnect(): void
-  /** The first log offset not yet received for a followed build. */
-  nextLogOffset(buildId: string): number | undefined
 }
 
 let active: BoardConnection | null = null
@@ -53,7 +48,6 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
   const clock = useClockStore(options.pinia)
   const connection = useConnectionStore(options.pinia)
   const warn = options.warn ?? ((message: string) => console.warn(message))
-  const logHandlers = new Set<LogHandler>()
   const warned = new Set<string>()
 
   const ingest = board.ingest
@@ -115,7 +109,6 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
         break
       case 'log':
         follows?.received(event.data)
-        for (const handler of logHandlers) handler(event.data)
         break
       case 'reconnect':
         break
@@ -187,66 +180,37 @@ export function connectBoard(options: ConnectBoardOptions = {}): BoardConnection
     },
   })
   clock.start()
-  let persistence: BoardPersistence | null = null
-  let stopSaveWatch: (() => void) | null = null
+  let saving: { stop(): void } | null = null
   // Only a confirmed board is saved, so saving (a chunk of its own) loads after the first paint.
+  // Vue's watch is handed to it: a `vue` import in persist.ts made Rolldown move Vue out of the
+  // entry into a chunk of its own, a second request before the first paint.
   if (restored) {
     void import('./persist').then((persist) => {
-      if (stopped) return
-      const saver = persist.saveBoardOf(board, connection, restored.storage, options.persist?.intervalMs)
-      // Watched from here: a `vue` import in persist.ts made Rolldown move Vue out of the entry
-      // into a chunk of its own, a second request before the first paint.
-      stopSaveWatch = watch(
-        [() => board.builds, () => board.pullRequests, () => board.deployments, () => connection.status],
-        () => saver.changed(),
-      )
-      // The board may have gone live while this code was on its way.
-      if (connection.status === 'live') saver.changed()
-      persistence = saver
+      if (!stopped)
+        saving = persist.startSaving(board, connection, restored.storage, watch, options.persist?.intervalMs)
     })
   }
 
   const stop = () => {
     stopped = true
-    stopSaveWatch?.()
-    persistence?.flush()
-    persistence?.stop()
+    saving?.stop()
     selfUpdate?.stop()
     client.close()
     clock.stop()
     connectionId = null
     follows?.disconnected()
-    logHandlers.clear()
     if (active === handle) active = null
   }
   const handle: BoardConnection = Object.assign(stop, {
     stop,
-    follow: (buildId: string, fromOffset = 0) =>
-      loadFollows().then((loaded) => loaded?.follow(buildId, fromOffset) ?? false),
-    // Nothing is followed before the follow code was asked for.
-    unfollow: (buildId: string) =>
-      followsLoading ? followsLoading.then((loaded) => loaded?.unfollow(buildId) ?? false) : Promise.resolve(false),
-    onLog: (handler: LogHandler) => {
-      logHandlers.add(handler)
-      return () => void logHandlers.delete(handler)
-    },
+    follows: loadFollows,
     reconnect: () => client.reconnect(),
-    nextLogOffset: (buildId: string) => follows?.nextOffset(buildId),
   })
   active = handle
   return handle
 }
 
-/** Follows a build's log on the active connection (see `connectBoard`). */
-export function follow(buildId: string, fromOffset = 0): Promise<boolean> {
-  return active ? active.follow(buildId, fromOffset) : Promise.resolve(false)
-}
-
-export function unfollow(buildId: string): Promise<boolean> {
-  return active ? active.unfollow(buildId) : Promise.resolve(false)
-}
-
-/** Subscribes to log events of the active connection. */
-export function onLog(handler: LogHandler): () => void {
-  return active ? active.onLog(handler) : () => {}
+/** The log follows of the active connection (see `connectBoard`), null without one. */
+export function activeFollows(): Promise<Follows | null> {
+  return active ? active.follows() : Promise.resolve(null)
 }

@@ -6,6 +6,8 @@ export interface FollowTransport {
   unfollow(connectionId: string, buildId: string): Promise<boolean>
 }
 
+export type LogHandler = (chunk: LogChunk) => void
+
 export interface Follows {
   /** Follows from `fromOffset`; sent now when connected, else at the next hello. True on 2xx. */
   follow(buildId: string, fromOffset?: number): Promise<boolean>
@@ -13,8 +15,10 @@ export interface Follows {
   /** A new connection said hello: every followed build is followed again from its next missing offset. */
   connected(connectionId: string): Promise<void>
   disconnected(): void
-  /** Advances the resume offset of a followed build. */
+  /** Advances the resume offset of a followed build, and passes the chunk on to every subscriber. */
   received(chunk: LogChunk): void
+  /** Subscribes to the stream's log chunks; returns the unsubscribe function. */
+  onLog(handler: LogHandler): () => void
   /** The first offset not yet received without a gap, for a followed build. */
   nextOffset(buildId: string): number | undefined
   followed(): string[]
@@ -27,6 +31,7 @@ export interface Follows {
  */
 export function createFollows(transport: FollowTransport): Follows {
   const next = new Map<string, number>()
+  const handlers = new Set<LogHandler>()
   let connectionId: string | null = null
 
   return {
@@ -50,11 +55,15 @@ export function createFollows(transport: FollowTransport): Follows {
     },
     received(chunk) {
       const offset = next.get(chunk.buildId)
-      if (offset === undefined) return
       // A chunk ahead of what we asked for means the server no longer keeps the lines in
       // between (it starts a backlog from the oldest line kept): they will never come, so
       // resume after this chunk instead of asking for the whole log again on every reconnect.
-      next.set(chunk.buildId, Math.max(offset, chunk.offset + chunk.lines.length))
+      if (offset !== undefined) next.set(chunk.buildId, Math.max(offset, chunk.offset + chunk.lines.length))
+      for (const handler of handlers) handler(chunk)
+    },
+    onLog(handler) {
+      handlers.add(handler)
+      return () => void handlers.delete(handler)
     },
     nextOffset: (buildId) => next.get(buildId),
     followed: () => [...next.keys()],

@@ -1,3 +1,4 @@
+import type { watch as vueWatch } from 'vue'
 import type { useBoardStore } from '../stores/board'
 import type { useConnectionStore } from '../stores/connection'
 import { MAX_STORED_CHARS, STORAGE_KEY, type SavedBoard, type StoredV1 } from './savedBoard'
@@ -142,4 +143,32 @@ export function saveBoardOf(
       }
     },
   })
+}
+
+/**
+ * Saves the page's board from now on (saveBoardOf), at every change of the board or the
+ * connection's status; `stop` saves what is pending and stops. `watch` is Vue's, handed in by
+ * connect.ts so that this chunk imports nothing from Vue (see there).
+ */
+export function startSaving(
+  board: ReturnType<typeof useBoardStore>,
+  connection: ReturnType<typeof useConnectionStore>,
+  storage: Storage,
+  watch: typeof vueWatch,
+  intervalMs?: number,
+): { stop(): void } {
+  const saver = saveBoardOf(board, connection, storage, intervalMs)
+  const unwatch = watch(
+    [() => board.builds, () => board.pullRequests, () => board.deployments, () => connection.status],
+    () => saver.changed(),
+  )
+  // The board may have gone live while this code was on its way.
+  if (connection.status === 'live') saver.changed()
+  return {
+    stop() {
+      unwatch()
+      saver.flush()
+      saver.stop()
+    },
+  }
 }

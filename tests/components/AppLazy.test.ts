@@ -14,9 +14,11 @@ vi.mock('../../src/stream/connect', () => {
   const stop = vi.fn()
   return {
     connectBoard: vi.fn(() => Object.assign(stop, { stop })),
-    follow: vi.fn(async () => true),
-    unfollow: vi.fn(async () => true),
-    onLog: vi.fn(() => () => {}),
+    activeFollows: vi.fn(async () => ({
+      follow: vi.fn(async () => true),
+      unfollow: vi.fn(async () => true),
+      onLog: vi.fn(() => () => {}),
+    })),
   }
 })
 

@@ -2,17 +2,19 @@ import { describe, expect, it } from 'vitest'
 import {
   CLOSED_PR_SHOWN_MS,
   deploymentGrid,
-  deploymentRowLabel,
   isProductionFailure,
-  isProtectedDeploymentRow,
   isRedPipeline,
   orderEnvironments,
-  pipelineLabel,
   pipelineRows,
-  pullRequestLabel,
   pullRequestRows,
   shownPullRequests,
 } from '../../src/domain/columns'
+import {
+  deploymentRowLabel,
+  isProtectedDeploymentRow,
+  pipelineLabel,
+  pullRequestLabel,
+} from '../../src/domain/overflowRules'
 import type { PullRequest } from '../../src/protocol'
 import { MIN, NOW, iso, makeBuild, makeDeployment, makePr } from '../components/fixtures'
 

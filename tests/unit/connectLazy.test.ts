@@ -104,14 +104,15 @@ describe('lazily loaded parts of the connection', () => {
     it('names the connection whose hello came before the code was asked for', async () => {
       connection = connectBoard({ EventSourceImpl: FakeEventSource, fetchImpl, client: { network } })
       FakeEventSource.last().emit('hello', hello({ connectionId: 'early' }))
-      expect(await connection.unfollow('b1')).toBe(false)
-      expect(connection.nextLogOffset('b1')).toBeUndefined()
-      expect(await connection.follow('b1', 3)).toBe(true)
+      const follows = (await connection.follows())!
+      expect(await follows.unfollow('b1')).toBe(false)
+      expect(follows.nextOffset('b1')).toBeUndefined()
+      expect(await follows.follow('b1', 3)).toBe(true)
       expect(requests).toEqual([{ method: 'POST', body: { connectionId: 'early', buildId: 'b1', fromOffset: 3 } }])
-      expect(connection.nextLogOffset('b1')).toBe(3)
+      expect(follows.nextOffset('b1')).toBe(3)
     })
 
-    it('answers false when its code does not load, and loads it on the next try', async () => {
+    it('is null when its code does not load, and loads on the next try', async () => {
       const warnings: string[] = []
       connection = connectBoard({
         EventSourceImpl: FakeEventSource,
@@ -123,12 +124,11 @@ describe('lazily loaded parts of the connection', () => {
       vi.doMock('../../src/stream/follow', () => {
         throw new Error('chunk failed')
       })
-      expect(await connection.follow('b1')).toBe(false)
-      expect(await connection.unfollow('b1')).toBe(false)
+      expect(await connection.follows()).toBeNull()
       expect(warnings).toHaveLength(1)
       expect(requests).toEqual([])
       vi.doUnmock('../../src/stream/follow')
-      expect(await connection.follow('b1')).toBe(true)
+      expect(await (await connection.follows())!.follow('b1')).toBe(true)
       expect(requests).toEqual([{ method: 'POST', body: { connectionId: 'c1', buildId: 'b1', fromOffset: 0 } }])
     })
   })

@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { LogChunk } from '../../src/protocol'
-import { connectBoard, follow, onLog, unfollow, type BoardConnection } from '../../src/stream/connect'
+import { activeFollows, connectBoard, type BoardConnection } from '../../src/stream/connect'
 import { createFetchTransport, createFollows, type FollowTransport } from '../../src/stream/follow'
 import { useBoardStore } from '../../src/stores/board'
 import { useClockStore } from '../../src/stores/clock'
@@ -127,10 +127,8 @@ describe('createFetchTransport', () => {
     expect(await t.follow('c1', 'b1', 0)).toBe(false)
   })
 
-  it('follow helpers without an active connection do nothing', async () => {
-    expect(await follow('b1')).toBe(false)
-    expect(await unfollow('b1')).toBe(false)
-    expect(typeof onLog(() => {})).toBe('function')
+  it('has no follows without an active connection', async () => {
+    expect(await activeFollows()).toBeNull()
   })
 })
 
@@ -220,23 +218,24 @@ describe('connectBoard', () => {
   })
 
   it('follows a build with the connection id, passes log events on, and re-follows after a new hello', async () => {
-    const conn = connect()
+    connect()
+    const follows = (await activeFollows())!
     const chunks: LogChunk[] = []
-    const off = onLog((c) => chunks.push(c))
+    const off = follows.onLog((c) => chunks.push(c))
     const es = FakeEventSource.last()
-    expect(await follow('b1')).toBe(false)
+    expect(await follows.follow('b1')).toBe(false)
     expect(requests).toEqual([])
     es.emit('hello', hello({ connectionId: 'c1' }))
     await vi.waitFor(() => expect(requests).toHaveLength(1))
     expect(requests[0]).toEqual({ method: 'POST', body: { connectionId: 'c1', buildId: 'b1', fromOffset: 0 } })
     es.emit('log', { buildId: 'b1', offset: 0, lines: ['one', 'two'] })
     expect(chunks).toEqual([{ buildId: 'b1', offset: 0, lines: ['one', 'two'] }])
-    expect(conn.nextLogOffset('b1')).toBe(2)
+    expect(follows.nextOffset('b1')).toBe(2)
     es.dropAndRetry()
     es.emit('hello', hello({ connectionId: 'c2', replayed: true }))
     await vi.waitFor(() => expect(requests).toHaveLength(2))
     expect(requests[1]).toEqual({ method: 'POST', body: { connectionId: 'c2', buildId: 'b1', fromOffset: 2 } })
-    expect(await unfollow('b1')).toBe(true)
+    expect(await follows.unfollow('b1')).toBe(true)
     expect(requests[2]).toEqual({ method: 'DELETE', body: { connectionId: 'c2', buildId: 'b1' } })
     off()
     es.emit('log', { buildId: 'b1', offset: 2, lines: ['three'] })

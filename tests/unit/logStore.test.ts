@@ -142,7 +142,7 @@ describe('useLogStore', () => {
     es.emit('log', { buildId: 'b1', offset: 3, lines: lines(3, 5) })
     vi.advanceTimersByTime(100)
     expect(log.lines).toEqual([])
-    expect(connection!.nextLogOffset('b1')).toBeUndefined()
+    expect((await connection!.follows())!.nextOffset('b1')).toBeUndefined()
   })
 
   it('follows one build at a time: opening another unfollows the first', async () => {
@@ -159,6 +159,23 @@ describe('useLogStore', () => {
     // Opening the build already open sends nothing.
     await log.open('b2')
     expect(calls).toHaveLength(3)
+  })
+
+  it('follows and subscribes once when closed and opened again before the follow code has arrived', async () => {
+    const es = live('c1')
+    const log = useLogStore()
+    const first = log.open('b1')
+    log.close()
+    const second = log.open('b1')
+    expect(await first).toBe(false)
+    expect(await second).toBe(true)
+    await vi.waitFor(() => expect(calls.map((c) => `${c.method} ${c.body.buildId}`)).toEqual(['POST b1']))
+    es.emit('log', { buildId: 'b1', offset: 0, lines: lines(0, 2) })
+    log.close()
+    es.emit('log', { buildId: 'b1', offset: 2, lines: lines(2, 4) })
+    log.flush()
+    // No subscription outlives the close: nothing was queued after it.
+    expect(log.lines).toEqual([])
   })
 
   it('re-follows from the first missing offset on a new connection and shows every line once', async () => {
