@@ -1,19 +1,11 @@
 // @vitest-environment jsdom
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
+import ConnectionBadge from '../../src/components/ConnectionBadge.vue'
 import WallHeader from '../../src/components/WallHeader.vue'
 import { HOSTILE, NOW } from './fixtures'
 
-const props = {
-  status: 'live' as const,
-  ageMs: 0,
-  counts: { builds: 12, pullRequests: 5, deployments: 24 },
-  filterLabel: '',
-  productionFailures: [] as string[],
-  now: new Date(2026, 0, 10, 9, 7).getTime(),
-}
-
-describe('the connection badge', () => {
+describe('ConnectionBadge', () => {
   it.each([
     ['live', 42_000, '● live'],
     ['live', null, '● live'],
@@ -23,15 +15,23 @@ describe('the connection badge', () => {
     ['offline', 3 * 60_000, '✕ offline · 3 min'],
     ['offline', null, '✕ offline'],
   ] as const)('%s with data %s ms old reads "%s"', (status, ageMs, text) => {
-    const header = mount(WallHeader, { props: { ...props, status, ageMs } })
-    const badge = header.get('[data-connection]')
-    expect(badge.attributes('data-connection')).toBe(status)
+    const badge = mount(ConnectionBadge, { props: { status, ageMs } })
+    expect(badge.get('[data-connection]').attributes('data-connection')).toBe(status)
     expect(badge.text()).toBe(text)
-    expect(badge.classes()).toContain(`is-${status}`)
+    expect(badge.get('[data-connection]').classes()).toContain(`is-${status}`)
   })
 })
 
 describe('WallHeader', () => {
+  const props = {
+    status: 'live' as const,
+    ageMs: 0,
+    counts: { builds: 12, pullRequests: 5, deployments: 24 },
+    filterLabel: '',
+    productionFailures: [] as string[],
+    now: new Date(2026, 0, 10, 9, 7).getTime(),
+  }
+
   it('is the banner with the title, the badge, counts per column and a clock', () => {
     const header = mount(WallHeader, { props })
     expect(header.get('header h1').text()).toBe('Radiator')
