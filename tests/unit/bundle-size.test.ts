@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildAndMeasure, initialAssets, INITIAL_GZIP_CEILING_BYTES, type BundleSize } from '../bench/bundleSize'
 
 // Guards the JS and CSS the page loads first. DESIGN.md's budget is 40 kB gzip; the page is at
-// 41.45 kB, so this holds it to a ceiling just above that (a ratchet) until it meets the budget,
+// 41.52 kB, so this holds it to a ceiling just above that (a ratchet) until it meets the budget,
 // and `npm run bench` reports the budget itself as failing. It also checks the build settings
 // the size depends on (vite.config.ts), which a Vite or Pinia upgrade could silently undo.
 
