@@ -97,7 +97,8 @@ export const useLogStore = defineStore('log', () => {
     if (opened !== generation) return false
     unsubscribe = follows?.onLog(receive) ?? null
     const ok = (await follows?.follow(id, 0)) ?? false
-    if (buildId.value === id) accepted.value = ok
+    // An answer to an open that was closed (even if the same build was opened again since) says nothing of the latest.
+    if (opened === generation) accepted.value = ok
     return ok
   }
 

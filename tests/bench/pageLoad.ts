@@ -118,7 +118,7 @@ async function measureRate(
     if (floorRuns > 0) {
       transport = await measureTransportFloor(browser, new URL(url).origin, publisher, rate, seconds / WINDOWS)
       ctx.log(
-        `page ${rate}/s transport floor (bare EventSource): ${transport.received} events, ` +
+        `page ${rate}/s transport floor (bare EventSource): ${transport.received} of ${transport.published} events, ` +
           `p50 ${transport.p50.toFixed(1)} p99 ${transport.p99.toFixed(1)} ms`,
       )
     }
@@ -305,7 +305,7 @@ function rateMetrics(r: RateResult): Metric[] {
       : [
           metric(
             `page.${rate}.transportP99`,
-            `${label}: floor: ingest to a bare EventSource listener p99`,
+            `${label}: floor: publish to a bare EventSource listener p99`,
             'ms',
             null,
             [r.transport.p99],

@@ -52,7 +52,7 @@ afterEach(() => {
 })
 
 describe('App', () => {
-  it('connects on mount and stops on unmount', () => {
+  it('connects in setup and stops on unmount', () => {
     const app = mountApp()
     expect(connectBoard).toHaveBeenCalledTimes(1)
     expect(connectBoard).toHaveBeenCalledWith(

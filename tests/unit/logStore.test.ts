@@ -178,6 +178,22 @@ describe('useLogStore', () => {
     expect(log.lines).toEqual([])
   })
 
+  it('follows only the last of two builds opened before the follow code has arrived', async () => {
+    const es = live('c1')
+    const log = useLogStore()
+    const first = log.open('b1')
+    const second = log.open('b2')
+    expect(await first).toBe(false)
+    expect(await second).toBe(true)
+    await vi.waitFor(() => expect(calls.map((c) => `${c.method} ${c.body.buildId}`)).toContain('POST b2'))
+    expect(calls.map((c) => `${c.method} ${c.body.buildId}`).filter((c) => c.startsWith('POST'))).toEqual(['POST b2'])
+    expect(log.accepted).toBe(true)
+    es.emit('log', { buildId: 'b1', offset: 0, lines: ['b1 line'] })
+    es.emit('log', { buildId: 'b2', offset: 0, lines: ['b2 line'] })
+    log.flush()
+    expect(log.lines.map((l) => l.text)).toEqual(['b2 line'])
+  })
+
   it('re-follows from the first missing offset on a new connection and shows every line once', async () => {
     const first = live('c1')
     const log = useLogStore()

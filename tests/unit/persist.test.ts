@@ -219,6 +219,26 @@ describe('instant start through connectBoard', () => {
     expect(loadSavedBoard(storage)?.lastEventId).toBe('ep1-8')
   })
 
+  it('saves a pending change when stopped, and nothing after', async () => {
+    const storage = new MemoryStorage()
+    start(storage)
+    const es = FakeEventSource.last()
+    es.emit('hello', hello({ heartbeatMs: 2000 }))
+    es.emit('snapshot', snapshot({ builds: [build({ id: 'b1' })] }), 'ep1-7')
+    await vi.advanceTimersByTimeAsync(100)
+    expect(storage.writes).toBe(1)
+    // Within the interval: held back until the next save, or until the page stops.
+    es.emit('build', build({ id: 'b2', updatedAt: '2026-01-01T10:00:01.000Z' }), 'ep1-8')
+    await vi.advanceTimersByTimeAsync(100)
+    expect(storage.writes).toBe(1)
+    connection!.stop()
+    expect(storage.writes).toBe(2)
+    expect(loadSavedBoard(storage)?.lastEventId).toBe('ep1-8')
+    useBoardStore().applySnapshot({ builds: [build({ id: 'b3' })], pullRequests: [], deployments: [] }, 'ep1-9')
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(storage.writes).toBe(2)
+  })
+
   it('starts empty when the saved board is corrupt', () => {
     const storage = new MemoryStorage()
     storage.setItem(STORAGE_KEY, '{"v":1,"builds":[{"id":42}]')

@@ -9,8 +9,10 @@
 //   event changes its card even when nothing else on it does); the paint is taken as the end of that frame's
 //   rendering: a task posted from inside the frame runs after it, and a change made outside
 //   a frame is painted by the next one. Each sample says how its card showed it: changed in
-//   place (the card was rendered and its nodes changed) or placed (the card was mounted or
-//   moved: a new card, or one a re-sort brought into the rendered window or moved within it).
+//   place (its element was rendered and its nodes changed) or placed (its element was added:
+//   a row mounted, as when a re-sort brings a card into the rendered window, or one Vue moved).
+//   A row element that stays and takes another entity (a pipeline's new build, a cell's newer
+//   deployment) counts as in place, and so does a card whose rank changed while Vue moved others.
 ;(() => {
   const now = () => performance.timeOrigin + performance.now()
   const probe = {

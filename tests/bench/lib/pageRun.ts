@@ -78,7 +78,10 @@ export interface WindowFigures {
   receiveToPaintP99: number
   /** Events shown by a card changed where it stood: the page's own speed, without the held order's wait. */
   inPlaceP99: number
-  /** From the stub's ingest to the page's EventSource, before the page does anything. */
+  /**
+   * From the publisher's stamp (before its POST) to the page's EventSource listener, over the painted
+   * events of the window: the stub, the loopback and the page's main thread being busy when one arrives.
+   */
   publishToReceiveP99: number
   /** Share of events shown by a card mounted or moved (new, or brought into view by a re-sort), 0-1. */
   placedShare: number
