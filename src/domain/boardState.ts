@@ -37,13 +37,6 @@ export const PRUNE_GROWTH_RATIO = 0.25
 export const PRUNE_GROWTH_MIN = 64
 export const PRUNE_INTERVAL_MS = 10_000
 
-/** The same three as one object, for the tests; the code reads the constants, which the build inlines. */
-export const PRUNE_POLICY = {
-  growthRatio: PRUNE_GROWTH_RATIO,
-  growthMin: PRUNE_GROWTH_MIN,
-  intervalMs: PRUNE_INTERVAL_MS,
-} as const
-
 type Entity = Build | PullRequest | Deployment
 
 export function emptyBoardState(now = 0): BoardState {

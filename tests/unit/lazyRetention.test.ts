@@ -1,7 +1,13 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { StateEvent } from '../../src/protocol'
-import { applyBatch, emptyBoardState, PRUNE_POLICY, stateFromSnapshot, UNPRUNED_CAP } from '../../src/domain/boardState'
+import {
+  applyBatch,
+  emptyBoardState,
+  PRUNE_GROWTH_MIN,
+  stateFromSnapshot,
+  UNPRUNED_CAP,
+} from '../../src/domain/boardState'
 import { applyEvents } from '../../src/domain/reducer'
 import * as rules from '../../src/domain/retention'
 import { useBoardStore } from '../../src/stores/board'
@@ -20,13 +26,13 @@ const pipelineBatch = (count: number, from = 1): StateEvent[] =>
 describe('applyBatch without the rules', () => {
   it('prunes nothing and leaves the marks, so the first batch with the rules prunes what became due', () => {
     const events = [
-      ...pipelineBatch(PRUNE_POLICY.growthMin + 20),
+      ...pipelineBatch(PRUNE_GROWTH_MIN + 20),
       deploymentEvent(deployment({ id: 'd1', updatedAt: iso(1) })),
       deploymentEvent(deployment({ id: 'd2', updatedAt: iso(2) })),
     ]
     const start = emptyBoardState(NOW)
     const unpruned = applyBatch(start, events, NOW, null)
-    expect(unpruned.builds.size).toBe(PRUNE_POLICY.growthMin + 20)
+    expect(unpruned.builds.size).toBe(PRUNE_GROWTH_MIN + 20)
     expect(unpruned.deployments.size).toBe(2)
     expect(unpruned.retention).toBe(start.retention)
 
@@ -34,7 +40,7 @@ describe('applyBatch without the rules', () => {
     const caughtUp = applyBatch(unpruned, [], NOW, rules)
     const eager = applyEvents(start, events, NOW)
     // Named as well as compared, so the two cannot agree on keeping everything: one pipeline keeps its newest builds.
-    const total = PRUNE_POLICY.growthMin + 20
+    const total = PRUNE_GROWTH_MIN + 20
     const newest = Array.from({ length: rules.RETENTION.buildsPerPipeline }, (_, i) => `b${total - i}`)
     expect([...caughtUp.builds.keys()].sort()).toEqual(newest.sort())
     expect([...caughtUp.builds.keys()]).toEqual([...eager.builds.keys()])
@@ -53,7 +59,7 @@ describe('applyBatch without the rules', () => {
 
   it('with the rules is the reducer the stub and the tests use', () => {
     const state = stateFromSnapshot({ builds: [], pullRequests: [pullRequest({ state: 'merged' })], deployments: [] })
-    const events = pipelineBatch(PRUNE_POLICY.growthMin * 2)
+    const events = pipelineBatch(PRUNE_GROWTH_MIN * 2)
     const later = NOW + 10 * 60_000
     expect(applyBatch(state, events, later, rules)).toEqual(applyEvents(state, events, later))
   })
@@ -70,7 +76,7 @@ describe('the board store and the rules chunk', () => {
 
   it('asks for the rules with its first batch and prunes once they are in, as the eager reducer would', async () => {
     const board = useBoardStore()
-    const events = pipelineBatch(PRUNE_POLICY.growthMin * 2)
+    const events = pipelineBatch(PRUNE_GROWTH_MIN * 2)
     board.enqueueAll(events)
     board.flush()
     // The chunk is on its way: the batch is held whole for now.
@@ -81,7 +87,7 @@ describe('the board store and the rules chunk', () => {
     expect(board.current().retention).toEqual({ ...eager.retention, prunedAt: board.current().retention.prunedAt })
 
     // From then on every batch prunes as the reducer does.
-    const more = pipelineBatch(PRUNE_POLICY.growthMin * 2, 1000)
+    const more = pipelineBatch(PRUNE_GROWTH_MIN * 2, 1000)
     board.enqueueAll(more)
     board.flush()
     expect([...board.builds.keys()]).toEqual([...applyEvents(eager, more, Date.now()).builds.keys()])

@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
-import { PRUNE_POLICY } from '../../src/domain/boardState'
+import { PRUNE_INTERVAL_MS, PRUNE_GROWTH_MIN } from '../../src/domain/boardState'
 import { useBoardStore } from '../../src/stores/board'
 import { useClockStore } from '../../src/stores/clock'
 import { build, buildEvent, iso, pullRequest } from './fixtures/entities'
@@ -32,11 +32,11 @@ it('does not ask for the rules at start-up, only once a prune could be due', asy
   const clock = useClockStore()
   const board = useBoardStore()
   clock.start()
-  await vi.advanceTimersByTimeAsync(3 * PRUNE_POLICY.intervalMs)
+  await vi.advanceTimersByTimeAsync(3 * PRUNE_INTERVAL_MS)
   expect(chunk.asked).toBe(0)
   // A board with pull requests to age out asks at the prune interval, even with no batch.
   board.applySnapshot({ builds: [], pullRequests: [pullRequest({ state: 'merged' })], deployments: [] }, 'e-0')
-  await vi.advanceTimersByTimeAsync(PRUNE_POLICY.intervalMs - 1000)
+  await vi.advanceTimersByTimeAsync(PRUNE_INTERVAL_MS - 1000)
   expect(chunk.asked).toBe(0)
   await vi.advanceTimersByTimeAsync(1000)
   await vi.waitFor(() => expect(chunk.asked).toBe(1))
@@ -49,7 +49,7 @@ it('keeps the board unpruned after a failed load, asks again each prune interval
   const board = useBoardStore()
   clock.start()
   board.applySnapshot({ builds: [], pullRequests: [], deployments: [] }, 'e-0')
-  const count = PRUNE_POLICY.growthMin * 2
+  const count = PRUNE_GROWTH_MIN * 2
   for (let n = 1; n <= count; n++) board.enqueue(buildEvent(build({ id: `b${n}`, number: n }), `e-${n}`))
   board.flush()
   await vi.waitFor(() => expect(error).toHaveBeenCalledWith('radiator: pruning did not load', expect.any(Error)))
@@ -59,12 +59,12 @@ it('keeps the board unpruned after a failed load, asks again each prune interval
   const { RETENTION } = await vi.importActual<typeof import('../../src/domain/retention')>('../../src/domain/retention')
   // Not every tick: a prune interval after the failure, and a second failure is not logged again.
   // (The clock's time is its last one-second tick, so the retry comes 9-10 s after the failure.)
-  await vi.advanceTimersByTimeAsync(PRUNE_POLICY.intervalMs - 2000)
+  await vi.advanceTimersByTimeAsync(PRUNE_INTERVAL_MS - 2000)
   expect(chunk.asked).toBe(1)
   await vi.advanceTimersByTimeAsync(2000)
   await vi.waitFor(() => expect(chunk.asked).toBe(2))
   chunk.fails = false
-  await vi.advanceTimersByTimeAsync(PRUNE_POLICY.intervalMs)
+  await vi.advanceTimersByTimeAsync(PRUNE_INTERVAL_MS)
   await vi.waitFor(() => expect(board.builds.size).toBe(RETENTION.buildsPerPipeline))
   expect(error).toHaveBeenCalledTimes(1)
   clock.stop()

@@ -5,7 +5,8 @@ import {
   emptyBoardState,
   freezeEntity,
   isOlder,
-  PRUNE_POLICY,
+  PRUNE_INTERVAL_MS,
+  PRUNE_GROWTH_MIN,
   pruneState,
   stateFromSnapshot,
 } from '../../src/domain/reducer'
@@ -215,10 +216,10 @@ describe('retention inside applyEvents', () => {
   it('prunes builds only once the map outgrew the last prune, keeping buildsPerPipeline per pipeline', () => {
     let state = emptyBoardState(NOW)
     const events: StateEvent[] = []
-    for (let n = 1; n <= PRUNE_POLICY.growthMin; n++) events.push(buildEvent(build({ id: `b${n}`, number: n })))
+    for (let n = 1; n <= PRUNE_GROWTH_MIN; n++) events.push(buildEvent(build({ id: `b${n}`, number: n })))
     state = applyEvents(state, events, NOW)
     // Exactly at the threshold: no prune yet, every build is held.
-    expect(state.builds.size).toBe(PRUNE_POLICY.growthMin)
+    expect(state.builds.size).toBe(PRUNE_GROWTH_MIN)
     state = applyEvents(state, [buildEvent(build({ id: 'b999', number: 999 }))], NOW)
     expect(state.builds.size).toBe(RETENTION.buildsPerPipeline)
     expect(state.builds.has('b999')).toBe(true)
@@ -228,7 +229,7 @@ describe('retention inside applyEvents', () => {
 
   it('orders the pruned builds map as retention lists it', () => {
     const events: StateEvent[] = []
-    for (let n = 1; n <= PRUNE_POLICY.growthMin + 1; n++) {
+    for (let n = 1; n <= PRUNE_GROWTH_MIN + 1; n++) {
       const branch = n % 2 ? 'main' : 'feature'
       events.push(buildEvent(build({ id: `b${n}`, branch, number: n, updatedAt: iso(n * 1000) })))
     }
@@ -249,10 +250,10 @@ describe('retention inside applyEvents', () => {
   it('drops merged pull requests after the linger time on the prune interval', () => {
     const merged = pullRequest({ id: 'p9', state: 'merged', updatedAt: iso(0) })
     let state = stateFromSnapshot({ builds: [], pullRequests: [pullRequest(), merged], deployments: [] }, NOW)
-    const soon = NOW + PRUNE_POLICY.intervalMs
+    const soon = NOW + PRUNE_INTERVAL_MS
     state = applyEvents(state, [buildEvent(build())], soon)
     expect(state.pullRequests.has('p9')).toBe(true)
-    const later = NOW + RETENTION.closedPrLingerMs + PRUNE_POLICY.intervalMs
+    const later = NOW + RETENTION.closedPrLingerMs + PRUNE_INTERVAL_MS
     const before = state.pullRequests
     state = applyEvents(state, [buildEvent(build({ updatedAt: iso(1) }))], later)
     expect(state.pullRequests.has('p9')).toBe(false)
