@@ -12,13 +12,14 @@ import {
   windowFigures,
   type WindowFigures,
 } from './lib/pageRun'
-import { measurePageFloor, type PageFloor } from './lib/pageFloor'
+import { copyOfWall, measurePageFloor, type PageFloor } from './lib/pageFloor'
 import { Publisher } from './lib/publisher'
 import { startBenchStub } from './lib/stub'
 import { CHROMIUM } from './lib/browser'
 import { existsSync } from 'node:fs'
 import { pageSoak } from './lib/pageSoak'
 import { measureTransportFloor, type TransportFloor } from './lib/transportFloor'
+import { measureStreamFloor, type StreamFloor } from './lib/streamFloor'
 
 // Page under load: headless Chromium at 1920x1080 on the built page, served by the stub
 // (SIM=0) holding a realistic wall; events pushed through POST /api/events at 100, 1,000 and
@@ -39,6 +40,8 @@ interface RateResult {
   floor: PageFloor[]
   /** Ingest to a bare EventSource listener at the same rate (lib/transportFloor.ts), with the floor runs. */
   transport: TransportFloor | null
+  /** The same stream into the static copy, one card changed per event at the next frame (lib/streamFloor.ts). */
+  stream: StreamFloor | null
 }
 
 interface MainThread {
@@ -107,7 +110,8 @@ async function measureRate(
           .join(' | ') +
         `, catch-up ${catchUpMs.toFixed(0)} ms, main thread ${JSON.stringify(busy)}`,
     )
-    const floor = floorRuns > 0 ? await measurePageFloor(page, rate, seconds / WINDOWS, floorRuns) : []
+    const copy = floorRuns > 0 ? await copyOfWall(page) : ''
+    const floor = floorRuns > 0 ? await measurePageFloor(page, copy, rate, seconds / WINDOWS, floorRuns) : []
     if (floor.length > 0) {
       ctx.log(
         `page ${rate}/s floor (static copy, ${floor[0]!.perFrame} cards a frame of ${floor[0]!.cards}): ` +
@@ -122,7 +126,26 @@ async function measureRate(
           `p50 ${transport.p50.toFixed(1)} p99 ${transport.p99.toFixed(1)} ms`,
       )
     }
-    return { rate, windows, catchUpMs, published: result.published, received: data.received, busy, floor, transport }
+    let stream: StreamFloor | null = null
+    if (floorRuns > 0) {
+      stream = await measureStreamFloor(browser, new URL(url).origin, copy, publisher, rate, seconds / WINDOWS)
+      ctx.log(
+        `page ${rate}/s stream floor (static copy, a card changed per event at the next frame, ${stream.cards} cards): ` +
+          `${stream.painted} of ${stream.published} events painted, p50 ${stream.p50.toFixed(1)} p99 ${stream.p99.toFixed(1)} ms, ` +
+          `fps ${stream.fps.toFixed(1)}, long ${stream.longAnimationFrames}`,
+      )
+    }
+    return {
+      rate,
+      windows,
+      catchUpMs,
+      published: result.published,
+      received: data.received,
+      busy,
+      floor,
+      transport,
+      stream,
+    }
   } finally {
     await page.context().close()
   }
@@ -309,6 +332,17 @@ function rateMetrics(r: RateResult): Metric[] {
             'ms',
             null,
             [r.transport.p99],
+          ),
+        ]),
+    ...(r.stream === null
+      ? []
+      : [
+          metric(
+            `page.${rate}.streamFloorP99`,
+            `${label}: floor: event-to-paint p99 with a card changed per event and no app`,
+            'ms',
+            null,
+            [r.stream.p99],
           ),
         ]),
     metric(`page.${rate}.busy`, `${label}: renderer main thread busy`, '%', null, [r.busy.busyPercent]),

@@ -25,21 +25,35 @@ export interface PageFloor {
 }
 
 /**
- * Measures the floor `runs` times on a static copy of what `live` shows now, in a page of the same
- * context; `live` is left on about:blank so that it draws nothing meanwhile.
+ * A static copy of what `live` shows now: its markup and stylesheets, scripts removed, with a base
+ * URL so that it loads the same styles wherever it is put.
  */
-export async function measurePageFloor(live: Page, rate: number, seconds: number, runs: number): Promise<PageFloor[]> {
+export async function copyOfWall(live: Page): Promise<string> {
   const origin = new URL(live.url()).origin
   const html = await live.evaluate(() => {
     const copy = document.documentElement.cloneNode(true) as HTMLElement
     for (const el of copy.querySelectorAll('script, link[rel="modulepreload"]')) el.remove()
     return `<!doctype html>${copy.outerHTML}`
   })
+  return html.replace('<head>', `<head><base href="${origin}/">`)
+}
+
+/**
+ * Measures the floor `runs` times on `html` (copyOfWall), in a page of the same context as
+ * `live`; `live` is left on about:blank so that it draws nothing meanwhile.
+ */
+export async function measurePageFloor(
+  live: Page,
+  html: string,
+  rate: number,
+  seconds: number,
+  runs: number,
+): Promise<PageFloor[]> {
   await live.goto('about:blank')
   const page = await live.context().newPage()
   const figures: PageFloor[] = []
   try {
-    await page.setContent(html.replace('<head>', `<head><base href="${origin}/">`), { waitUntil: 'load' })
+    await page.setContent(html, { waitUntil: 'load' })
     for (let run = 0; run < runs; run++) figures.push(await floorRun(page, Math.round(rate / 60), seconds))
     return figures
   } finally {
