@@ -10,6 +10,25 @@ const browserOnly = {
   ],
 }
 
+// The built page has no reactive arrays, Maps or Sets (scripts/noReactiveLists.ts): they throw
+// there. Tests run Vue unpatched, so this catches the plain cases before the e2e suite would.
+const REACTIVE = 'CallExpression[callee.name=/^(ref|reactive|readonly)$/]'
+const LIST_TYPE = '/^(Array|ReadonlyArray|Map|ReadonlyMap|Set|ReadonlySet|WeakMap|WeakSet)$/'
+const noReactiveLists = {
+  'no-restricted-syntax': [
+    'error',
+    ...[
+      `${REACTIVE} > ArrayExpression`,
+      `${REACTIVE} > NewExpression[callee.name=${LIST_TYPE}]`,
+      `${REACTIVE} > TSTypeParameterInstantiation TSArrayType`,
+      `${REACTIVE} > TSTypeParameterInstantiation TSTypeReference[typeName.name=${LIST_TYPE}]`,
+    ].map((selector) => ({
+      selector,
+      message: 'The built page has no reactive lists (scripts/noReactiveLists.ts): hold lists in shallowRef.',
+    })),
+  ],
+}
+
 export default defineConfigWithVueTs(
   {
     ignores: [
@@ -39,4 +58,6 @@ export default defineConfigWithVueTs(
     },
   },
   { files: ['src/**/*.{ts,vue}', 'mocks/scenario/**/*.ts'], rules: browserOnly },
+  // Mock mode's dev panel is built without the step.
+  { files: ['src/**/*.{ts,vue}'], ignores: ['src/dev/**'], rules: noReactiveLists },
 )

@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { noReactiveLists } from './scripts/noReactiveLists.ts'
 
 const stubPort = process.env.STUB_PORT ?? '8081'
 
@@ -71,6 +72,8 @@ export default defineConfig(({ mode }) => ({
       template: { compilerOptions: { hoistStatic: false } },
     }),
     piniaFileSaverPure(),
+    // Mock mode's dev panel keeps plain refs of objects with lists in them.
+    mode === 'mock' ? null : noReactiveLists(),
     mode === 'mock' ? null : plainDynamicImports(),
   ],
   publicDir: mode === 'mock' ? 'dev-mock-public' : 'public',

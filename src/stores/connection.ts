@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import type { RejectKind } from '../protocol'
 import { trustedHeartbeatMs, type ConnectionStatus } from '../stream/status'
 
@@ -20,7 +20,7 @@ export const useConnectionStore = defineStore('connection', () => {
   const lastMessageAt = ref<number | null>(null)
   const lastDataAt = ref<number | null>(null)
   const serverVersion = ref<string | null>(null)
-  const history = ref<StatusChange[]>([])
+  const history = shallowRef<readonly StatusChange[]>([])
   const dropped = ref<Record<string, number>>({})
   /** The board came from local storage and no stream has confirmed it yet (instant start). */
   const restored = ref(false)
