@@ -12,7 +12,7 @@ const browserOnly = {
 
 // The built page has no reactive arrays, Maps or Sets (scripts/noReactiveLists.ts): they throw
 // there. Tests run Vue unpatched, so this catches the plain cases before the e2e suite would.
-const REACTIVE = 'CallExpression[callee.name=/^(ref|reactive|readonly)$/]'
+const REACTIVE = 'CallExpression[callee.name=/^(ref|reactive|readonly|shallowReactive|shallowReadonly)$/]'
 const LIST_TYPE = '/^(Array|ReadonlyArray|Map|ReadonlyMap|Set|ReadonlySet|WeakMap|WeakSet)$/'
 const noReactiveLists = {
   'no-restricted-syntax': [
@@ -20,6 +20,10 @@ const noReactiveLists = {
     ...[
       `${REACTIVE} > ArrayExpression`,
       `${REACTIVE} > NewExpression[callee.name=${LIST_TYPE}]`,
+      // A list inside an object literal: reading it through the reactive object would throw.
+      `${REACTIVE} > ObjectExpression Property > ArrayExpression`,
+      `${REACTIVE} > ObjectExpression Property > TSAsExpression > ArrayExpression`,
+      `${REACTIVE} > ObjectExpression Property > NewExpression[callee.name=${LIST_TYPE}]`,
       `${REACTIVE} > TSTypeParameterInstantiation TSArrayType`,
       `${REACTIVE} > TSTypeParameterInstantiation TSTypeReference[typeName.name=${LIST_TYPE}]`,
     ].map((selector) => ({
