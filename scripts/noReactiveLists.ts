@@ -4,7 +4,7 @@ import type { Plugin } from 'vite'
  * The page never makes an array, a Map or a Set reactive: the board's maps and lists live in
  * shallowRef state, replaced whole with frozen entities (the store's throughput needs that
  * anyway), and so do the few other lists. Vue still ships its proxy traps for collections and its
- * wrapped array methods, about 1.5 kB gzip of the 40 kB budget (docs/performance.md, "Bundle").
+ * wrapped array methods, 1.6 kB gzip of the 40 kB budget (docs/performance.md, "Bundle").
  * This build step drops both and makes `reactive()`, `readonly()` and `ref()` of such a value
  * throw instead, so that a reactive list slipping in fails loudly in the built page (the e2e
  * suite runs it) rather than silently not updating. A reactive object still works, but a list
