@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { Page } from 'playwright-core'
+import { withCardChange } from './browserScript'
 
 // The browser's own floor for the page bench: what Chromium on this machine needs to show the
 // same number of card changes a second on the same DOM, with no stream, no store and no Vue.
@@ -9,12 +8,6 @@ import type { Page } from 'playwright-core'
 // page holding 60 frames/s would have to: the card's update stamp, one of its texts (swapped with
 // another card's, so lengths vary as real ones do) and its progress bar. Nothing moves and no card
 // is added, so the floor is kinder than the real stream: a page cannot do better than it.
-
-/** The function expression in pageFloor.browser.js, comments and the leading `;` dropped. */
-const floorScript = readFileSync(resolve(import.meta.dirname, 'pageFloor.browser.js'), 'utf8')
-  .replace(/^\s*\/\/.*$/gm, '')
-  .trim()
-  .replace(/^;/, '')
 
 export interface PageFloor {
   fps: number
@@ -62,5 +55,5 @@ export async function measurePageFloor(
 }
 
 function floorRun(page: Page, perFrame: number, seconds: number): Promise<PageFloor> {
-  return page.evaluate(`(${floorScript})(${JSON.stringify({ perFrame, seconds })})`) as Promise<PageFloor>
+  return page.evaluate(withCardChange('pageFloor.browser.js', { perFrame, seconds })) as Promise<PageFloor>
 }

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { plainPage } from './browser'
+import { withCardChange } from './browserScript'
 import { percentile, sleep } from './metrics'
 import type { Publisher } from './publisher'
 
@@ -10,11 +9,6 @@ import type { Publisher } from './publisher'
 // event at the next frame (lib/streamFloor.browser.js). It adds to the transport floor what no
 // page can skip, the wait for a frame and the rendering of the changes, and nothing of the
 // page's own work (parse, store, Vue, re-sorts). A page cannot beat its p99.
-
-const floorScript = readFileSync(resolve(import.meta.dirname, 'streamFloor.browser.js'), 'utf8')
-  .replace(/^\s*\/\/.*$/gm, '')
-  .trim()
-  .replace(/^;/, '')
 
 export interface StreamFloor {
   p50: number
@@ -57,7 +51,7 @@ export async function measureStreamFloor(
       null,
       { timeout: 10_000 },
     )
-    const cards = (await page.evaluate(`(${floorScript})()`)) as number
+    const cards = (await page.evaluate(withCardChange('streamFloor.browser.js'))) as number
     await sleep(500)
     await page.evaluate(() => (window as unknown as FloorWindow).__streamFloor.reset())
     const startedAt = performance.now()
