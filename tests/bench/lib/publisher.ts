@@ -32,7 +32,8 @@ export class Publisher {
     const updatedAt = new Date(at).toISOString()
     const items = []
     for (let i = 0; i < count; i++) {
-      const template = this.templates[this.next++ % this.templates.length]!
+      const template = this.templates[this.next++]
+      if (template === undefined) throw new Error(`publisher: the pool's ${this.templates.length} events are used up`)
       items.push({ type: template.type, data: { ...template.data, updatedAt, benchAt: at } })
     }
     return items
