@@ -356,6 +356,13 @@ function rateMetrics(r: RateResult): Metric[] {
             null,
             [r.stream.p99],
           ),
+          metric(
+            `page.${rate}.streamFloorFps`,
+            `${label}: floor: frames per second with a card changed per event and no app`,
+            'fps',
+            null,
+            [r.stream.fps],
+          ),
         ]),
     metric(`page.${rate}.busy`, `${label}: renderer main thread busy`, '%', null, [r.busy.busyPercent]),
     metric(`page.${rate}.script`, `${label}: main-thread script`, 'ms/s', null, [r.busy.scriptMsPerS]),
