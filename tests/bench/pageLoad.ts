@@ -27,6 +27,8 @@ import { measureStreamFloor, type StreamFloor } from './lib/streamFloor'
 // long the page takes to catch up after the burst. Then a soak of the page (lib/pageSoak.ts).
 
 const WINDOWS = 3
+/** The rate at which the floors are measured after the page. */
+const FLOOR_RATE = 1000
 
 interface RateResult {
   rate: number
@@ -158,7 +160,7 @@ async function measureRate(
  * with an event of the pool's previous pass (the 12 and 24 s p99 at 5,000/s until 8 December).
  */
 export function eventsTaken(rate: number, seconds: number): number {
-  const floorWindows = rate === 1000 ? 2 : 0
+  const floorWindows = rate === FLOOR_RATE ? 2 : 0
   // + floorWindows: each floor rounds its own count.
   return Math.ceil(rate * seconds * (1 + floorWindows / WINDOWS)) + floorWindows
 }
@@ -189,7 +191,7 @@ export const pageLoadBench: Bench = {
     }
     try {
       for (const rate of rates) {
-        const floorRuns = rate === 1000 ? WINDOWS : 0
+        const floorRuns = rate === FLOOR_RATE ? WINDOWS : 0
         const r = await withStub((url, publisher) =>
           measureRate(ctx, browser, url, publisher, rate, seconds, floorRuns),
         )
