@@ -42,7 +42,10 @@ function factsOf(build: Build): BuildFacts {
   return facts
 }
 
-/** The latest build per pipeline, most recent activity first. */
+/**
+ * The latest build per pipeline: red ones first (what is failing is the first thing a glance
+ * looks for, and on a laptop the column scrolls), then by most recent activity.
+ */
 export function pipelineRows(builds: Iterable<Build>, repos: NameMatcher | null = null): PipelineRow[] {
   const groups = new Map<string, Build[]>()
   for (const build of builds) {
@@ -67,7 +70,12 @@ export function pipelineRows(builds: Iterable<Build>, repos: NameMatcher | null 
     }
     rows.push({ key, build: latest, redSince: redSince(group), activity })
   }
-  return rows.sort((a, b) => b.activity - a.activity || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return rows.sort(
+    (a, b) =>
+      Number(isRedPipeline(b)) - Number(isRedPipeline(a)) ||
+      b.activity - a.activity ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  )
 }
 
 /** A red pipeline stays on the wall, also while a new build of it runs. */

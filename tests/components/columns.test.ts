@@ -84,7 +84,7 @@ describe('BuildsColumn', () => {
     FakeResizeObserver.instances[0]!.resize(heightFor(6))
     await flushPromises()
     const ids = column.findAll('[data-kind="build"]').map((card) => card.attributes('data-id'))
-    expect(ids).toEqual(['g0', 'g1', 'g2', 'g3', 'red'])
+    expect(ids).toEqual(['red', 'g0', 'g1', 'g2', 'g3'])
     expect(column.get('[data-overflow]').text()).toBe('+16 more: 16 passing')
     expect(column.get('[data-column="builds"]').attributes('data-count')).toBe('21')
   })

@@ -59,8 +59,21 @@ describe('pipelineRows', () => {
     }),
   ]
 
-  it('keeps the latest build of each pipeline, most recent activity first', () => {
-    expect(pipelineRows(builds).map((r) => r.build.id)).toEqual(['web-f', 'db-4', 'web-7', 'api-2'])
+  it('keeps the latest build of each pipeline, red ones first, then most recent activity first', () => {
+    // api is red and the least recently active: it still leads.
+    expect(pipelineRows(builds).map((r) => r.build.id)).toEqual(['api-2', 'web-f', 'db-4', 'web-7'])
+  })
+
+  it('orders red pipelines among themselves by most recent activity, and puts a fixed one back by its activity', () => {
+    const dbRed = builds.map((b) =>
+      b.id === 'db-4' ? { ...b, status: 'failed' as const, finishedAt: b.updatedAt } : b,
+    )
+    expect(pipelineRows(dbRed).map((r) => r.build.id)).toEqual(['db-4', 'api-2', 'web-f', 'web-7'])
+    const apiFixed = [
+      ...builds,
+      makeBuild({ id: 'api-3', repo: 'api', number: 3, status: 'passed', updatedAt: iso(NOW - 3 * MIN) }),
+    ]
+    expect(pipelineRows(apiFixed).map((r) => r.build.id)).toEqual(['web-f', 'db-4', 'api-3', 'web-7'])
   })
 
   it('knows when a red pipeline turned red', () => {
@@ -82,13 +95,13 @@ describe('pipelineRows', () => {
 
   it('reads a build again when the store replaces it, after having seen the old one', () => {
     // What a build's facts were worked out from is the object, not its id: an update is a new object.
-    expect(pipelineRows(builds).map((r) => r.build.id)).toEqual(['web-f', 'db-4', 'web-7', 'api-2'])
+    expect(pipelineRows(builds).map((r) => r.build.id)).toEqual(['api-2', 'web-f', 'db-4', 'web-7'])
     const updated = builds.map((b) => (b.id === 'db-3' ? { ...b, number: 5, updatedAt: iso(NOW) } : b))
     const rows = pipelineRows(updated)
-    expect(rows.map((r) => r.build.id)).toEqual(['db-3', 'web-f', 'web-7', 'api-2'])
-    expect(rows[0]!.activity).toBe(NOW)
+    expect(rows.map((r) => r.build.id)).toEqual(['api-2', 'db-3', 'web-f', 'web-7'])
+    expect(rows[1]!.activity).toBe(NOW)
     const moved = updated.map((b) => (b.id === 'web-7' ? { ...b, branch: 'feat' } : b))
-    expect(pipelineRows(moved).map((r) => r.key)).toEqual(['db\u0000main', 'web\u0000feat', 'api\u0000main'])
+    expect(pipelineRows(moved).map((r) => r.key)).toEqual(['api\u0000main', 'db\u0000main', 'web\u0000feat'])
   })
 
   it.each([
