@@ -22,14 +22,21 @@ export function chooseVisible<T>(items: readonly T[], capacity: number, options:
   const kept = new Set(ranked.slice(0, slots).map((r) => r.index))
   const visible: T[] = []
   const counts = new Map<string, number>()
+  const alarming = new Set<string>()
+  for (const { item, index, guarded } of ranked) {
+    if (kept.has(index)) continue
+    const label = options.label(item)
+    counts.set(label, (counts.get(label) ?? 0) + 1)
+    if (guarded) alarming.add(label)
+  }
   items.forEach((item, index) => {
     if (kept.has(index)) visible.push(item)
-    else {
-      const label = options.label(item)
-      counts.set(label, (counts.get(label) ?? 0) + 1)
-    }
   })
-  const byLabel = [...counts.entries()].sort((a, b) => b[1] - a[1])
+  // A protected item that did not fit is what the summary must not lose: its label leads, where
+  // a summary cut at the column's edge still shows it.
+  const byLabel = [...counts.entries()].sort(
+    (a, b) => Number(alarming.has(b[0])) - Number(alarming.has(a[0])) || b[1] - a[1],
+  )
   return {
     visible,
     summary: { hidden: items.length - visible.length, byLabel },

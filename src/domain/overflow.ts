@@ -5,7 +5,7 @@
 /** What a column says about the items it had no room for. */
 export interface OverflowSummary {
   hidden: number
-  /** Hidden items per label, most frequent first (ties in first-seen order). */
+  /** Hidden items per label: labels of hidden protected items first, then most frequent first (ties in first-seen order). */
   byLabel: [label: string, count: number][]
 }
 

@@ -44,9 +44,14 @@ export function deploymentRowLabel(row: DeploymentRow): string {
 
 export const PIPELINE_RULES: ChooseOptions<PipelineRow> = { isProtected: isRedPipeline, label: pipelineLabel }
 
+/** Further back than any open PR's last update can be. */
+const LEFT_PR_HANDICAP_MS = 1e15
+
 export const PULL_REQUEST_RULES: ChooseOptions<PullRequestRow> = {
   isProtected: isProtectedPullRequest,
   label: pullRequestLabel,
+  // A merged or closed PR lingers to say it left; it gives way before any open one waiting for review.
+  recency: (row) => (row.pr.state === 'open' ? row.updated : row.updated - LEFT_PR_HANDICAP_MS),
 }
 
 export const DEPLOYMENT_ROW_RULES: ChooseOptions<DeploymentRow> = {

@@ -13,8 +13,11 @@ import {
   deploymentRowLabel,
   isProtectedDeploymentRow,
   pipelineLabel,
+  PULL_REQUEST_RULES,
+  PIPELINE_RULES,
   pullRequestLabel,
 } from '../../src/domain/overflowRules'
+import { chooseVisible, describeOverflow } from '../../src/domain/kioskFit'
 import type { PullRequest } from '../../src/protocol'
 import { MIN, NOW, iso, makeBuild, makeDeployment, makePr } from '../components/fixtures'
 
@@ -197,6 +200,43 @@ describe('pullRequestRows', () => {
   ])('labels %j as %s', (over, label) => {
     const [row] = pullRequestRows(new Map([['p', makePr({ id: 'p', ...over })]]))
     expect(pullRequestLabel(row!)).toBe(label)
+  })
+
+  it('on a fitted column, lets merged and closed PRs give way before open ones, however recent', () => {
+    const rows = pullRequestRows(
+      new Map(
+        [
+          makePr({ id: 'merged-now', state: 'merged', updatedAt: iso(NOW) }),
+          makePr({ id: 'closed-now', state: 'closed', updatedAt: iso(NOW - 1000) }),
+          makePr({ id: 'open-old', updatedAt: iso(NOW - 3 * 24 * 60 * MIN) }),
+          makePr({ id: 'open-new', updatedAt: iso(NOW - 5 * MIN) }),
+        ].map((pr) => [pr.id, pr]),
+      ),
+    )
+    const choice = chooseVisible(rows, 3, PULL_REQUEST_RULES)
+    expect(choice.visible.map((r) => r.pr.id)).toEqual(['merged-now', 'open-new', 'open-old'])
+    expect(describeOverflow(choice.summary!)).toBe('+1 more: 1 closed')
+    expect(chooseVisible(rows, 2, PULL_REQUEST_RULES).visible.map((r) => r.pr.id)).toEqual(['open-new', 'open-old'])
+  })
+})
+
+describe('a fitted builds column', () => {
+  it('names the red pipelines that did not fit first in its summary', () => {
+    const greens = Array.from({ length: 6 }, (_, i) =>
+      makeBuild({ id: `g${i}`, repo: `green-${i}`, status: 'passed', updatedAt: iso(NOW - i * MIN) }),
+    )
+    const reds = Array.from({ length: 3 }, (_, i) =>
+      makeBuild({
+        id: `r${i}`,
+        repo: `red-${i}`,
+        status: 'failed',
+        finishedAt: iso(NOW - (10 + i) * MIN),
+        updatedAt: iso(NOW - (10 + i) * MIN),
+      }),
+    )
+    const choice = chooseVisible(pipelineRows([...greens, ...reds]), 2, PIPELINE_RULES)
+    expect(choice.visible.map((r) => r.build.id)).toEqual(['r0', 'r1'])
+    expect(describeOverflow(choice.summary!)).toBe('+7 more: 1 failing, 6 passing')
   })
 })
 

@@ -20,6 +20,7 @@ describe('chooseVisible', () => {
     ['a:passing b:passing c:passing d:failing!', 2, 'a d', '+2 more: 2 passing'],
     ['a:failing! b:passing c:failing! d:passing e:passing', 2, 'a c', '+3 more: 3 passing'],
     ['a:failing! b:failing! c:failing! d:passing', 2, 'a b', '+2 more: 1 failing, 1 passing'],
+    ['a:failing! b:failing! c:failing! d:passing e:passing f:passing', 2, 'a b', '+4 more: 1 failing, 3 passing'],
     ['a:passing b:running c:running d:passing e:passing f:failing!', 3, 'a b f', '+3 more: 2 passing, 1 running'],
     ['a:passing b:passing', 0, '', '+2 more: 2 passing'],
     ['a:passing b:passing c:queued', -1, '', '+3 more: 2 passing, 1 queued'],
