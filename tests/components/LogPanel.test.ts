@@ -6,6 +6,7 @@ import LogPanel from '../../src/components/LogPanel.vue'
 import type { Build } from '../../src/protocol'
 import { useBoardStore } from '../../src/stores/board'
 import { useClockStore } from '../../src/stores/clock'
+import { useConnectionStore } from '../../src/stores/connection'
 import { useLogStore } from '../../src/stores/log'
 import { MIN, NOW, iso, makeBuild } from './fixtures'
 
@@ -43,6 +44,23 @@ async function feed(offset: number, lines: string[], buildId = 'b1') {
 const lineOffsets = (w: VueWrapper) => w.findAll('[data-line]').map((l) => Number(l.attributes('data-line')))
 
 describe('LogPanel', () => {
+  it('says when the connection it rides is lost, and dims its lines until it is back', async () => {
+    const w = await mountPanel()
+    await feed(0, ['one'])
+    expect(w.find('[data-log-stale]').exists()).toBe(false)
+    const connection = useConnectionStore()
+    connection.heartbeatMs = 15_000
+    connection.lastDataAt = NOW - 42_000
+    connection.status = 'stale'
+    await flushPromises()
+    expect(w.get('[data-log-stale]').text()).toContain('Connection lost 42 s ago, reconnecting')
+    expect(w.get('.log-body').attributes('data-stale')).toBe('true')
+    connection.status = 'live'
+    await flushPromises()
+    expect(w.find('[data-log-stale]').exists()).toBe(false)
+    expect(w.get('.log-body').attributes('data-stale')).toBe('false')
+  })
+
   it('is a dialog labelled with the build, holding one element per line by offset', async () => {
     const w = await mountPanel({ repo: 'api', branch: 'main', number: 42 })
     const panel = w.get('[data-log]')

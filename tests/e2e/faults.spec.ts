@@ -90,6 +90,42 @@ test('stub frozen (SIGSTOP) past the watchdog: stale and honest, then live again
   console.log(`SIGSTOP: live again ${backAfter} ms after SIGCONT`)
 })
 
+test('a laptop scrolled down a long column, with a log open, still sees the badge, the banner and a stale log', async ({
+  page,
+}) => {
+  const running = await stub()
+  const events = Array.from({ length: 120 }, (_, i) => ({
+    type: 'build',
+    data: numberedBuild(`long-${i}`, 1, 'passed'),
+  }))
+  await ingest(running.url, events)
+  await page.setViewportSize({ width: 1280, height: 720 })
+  await page.goto(running.url)
+  const column = page.locator('[data-column="builds"]')
+  await expect(column).toHaveAttribute('data-count', '120', { timeout: 15_000 })
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
+  const badge = page.locator('[data-connection]')
+  await expect(badge).toHaveAttribute('data-connection', 'live')
+  await expect(badge).toBeInViewport()
+  await column.locator('[data-kind="build"]').last().click()
+  await expect(page.locator('[data-log]')).toBeVisible()
+  await expect(page.locator('[data-log-stale]')).toHaveCount(0)
+
+  process.kill(running.pid, 'SIGSTOP')
+  try {
+    await expect(badge).toHaveAttribute('data-connection', 'stale', { timeout: 5000 })
+    await expect(badge).toBeInViewport()
+    await expect(page.locator('[data-stale-banner]')).toBeInViewport()
+    // The log rides the same connection: it says so, and its lines dim with the board.
+    await expect(page.locator('[data-log-stale]')).toContainText(/Connection lost \d+ s ago/)
+    await expect(page.locator('[data-log] .log-body')).toHaveAttribute('data-stale', 'true')
+  } finally {
+    process.kill(running.pid, 'SIGCONT')
+  }
+  await expect(badge).toHaveAttribute('data-connection', 'live', { timeout: 10_000 })
+  await expect(page.locator('[data-log-stale]')).toHaveCount(0)
+})
+
 test('stub killed and restarted on the same port (new epoch): the snapshot replaces the board wholly', async ({
   page,
 }) => {
