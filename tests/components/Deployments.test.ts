@@ -42,6 +42,8 @@ describe('DeploymentCell', () => {
     expect(cell.get('.meta .version').text()).toBe('1.2.3')
     expect(cell.get('[data-kind="deployment"]').classes()).toContain(`is-${status}`)
     expect(cell.get('[data-kind="deployment"]').classes()).not.toContain('is-prod-failure')
+    // Which version failed or went back matters more than who deployed it: the line is the versions'.
+    expect(cell.find('.by').exists()).toBe(false)
   })
 
   it('says which version a rollback went back to', () => {
