@@ -23,14 +23,13 @@ export function chooseVisible<T>(items: readonly T[], capacity: number, options:
   const visible: T[] = []
   const counts = new Map<string, number>()
   const alarming = new Set<string>()
-  for (const { item, index, guarded } of ranked) {
-    if (kept.has(index)) continue
-    const label = options.label(item)
-    counts.set(label, (counts.get(label) ?? 0) + 1)
-    if (guarded) alarming.add(label)
-  }
   items.forEach((item, index) => {
     if (kept.has(index)) visible.push(item)
+    else {
+      const label = options.label(item)
+      counts.set(label, (counts.get(label) ?? 0) + 1)
+      if (options.isProtected(item)) alarming.add(label)
+    }
   })
   // A protected item that did not fit is what the summary must not lose: its label leads, where
   // a summary cut at the column's edge still shows it.
