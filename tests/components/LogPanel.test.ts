@@ -6,8 +6,8 @@ import LogPanel from '../../src/components/LogPanel.vue'
 import type { Build } from '../../src/protocol'
 import { useBoardStore } from '../../src/stores/board'
 import { useClockStore } from '../../src/stores/clock'
-import { useConnectionStore } from '../../src/stores/connection'
 import { useLogStore } from '../../src/stores/log'
+import { staleBannerText } from '../../src/stream/staleness'
 import { MIN, NOW, iso, makeBuild } from './fixtures'
 
 let pinia: Pinia
@@ -29,7 +29,11 @@ async function mountPanel(build: Partial<Build> = {}, maxLines?: number) {
   const b = makeBuild({ id: 'b1', status: 'running', finishedAt: null, ...build })
   useBoardStore().applySnapshot({ builds: [b], pullRequests: [], deployments: [] }, 'e-1')
   if (maxLines) useLogStore().maxLines = maxLines
-  wrapper = mount(LogPanel, { props: { buildId: 'b1' }, global: { plugins: [pinia] }, attachTo: document.body })
+  wrapper = mount(LogPanel, {
+    props: { buildId: 'b1', staleText: '' },
+    global: { plugins: [pinia] },
+    attachTo: document.body,
+  })
   await flushPromises()
   return wrapper
 }
@@ -48,15 +52,12 @@ describe('LogPanel', () => {
     const w = await mountPanel()
     await feed(0, ['one'])
     expect(w.find('[data-log-stale]').exists()).toBe(false)
-    const connection = useConnectionStore()
-    connection.heartbeatMs = 15_000
-    connection.lastDataAt = NOW - 42_000
-    connection.status = 'stale'
-    await flushPromises()
+    // The page's banner sentence, as App hands it on (the stores to it: StaleBanner.test.ts).
+    const lost = { status: 'stale', ageMs: 42_000, heartbeatMs: 15_000, restored: false } as const
+    await w.setProps({ staleText: staleBannerText(lost) })
     expect(w.get('[data-log-stale]').text()).toContain('Connection lost 42 s ago, reconnecting')
     expect(w.get('.log-body').attributes('data-stale')).toBe('true')
-    connection.status = 'live'
-    await flushPromises()
+    await w.setProps({ staleText: staleBannerText({ ...lost, status: 'live' }) })
     expect(w.find('[data-log-stale]').exists()).toBe(false)
     expect(w.get('.log-body').attributes('data-stale')).toBe('false')
   })
